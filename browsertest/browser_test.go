@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -192,6 +193,34 @@ func (tb *tab) start(url string) {
 	}))
 	if err != nil {
 		tb.t.Fatalf("navigating to %s: %v", url, err)
+	}
+}
+
+// startHeaders is start that also returns the headers of the document's
+// response, which the browser has once start returns.
+func (tb *tab) startHeaders(url string) network.Headers {
+	tb.t.Helper()
+	got := make(chan network.Headers, 1)
+	lctx, cancel := context.WithCancel(tb.ctx)
+	defer cancel()
+	err := chromedp.Listen(lctx, func(ev any) {
+		if e, ok := ev.(*network.EventResponseReceived); ok && e.Type == network.ResourceTypeDocument && e.Response.URL == url {
+			select {
+			case got <- e.Response.Headers:
+			default:
+			}
+		}
+	})
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	tb.start(url)
+	select {
+	case h := <-got:
+		return h
+	case <-tb.ctx.Done():
+		tb.t.Fatalf("no response for %s: %v", url, tb.ctx.Err())
+		return nil
 	}
 }
 

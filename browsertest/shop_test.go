@@ -294,18 +294,36 @@ func TestShopStreamsInBrowser(t *testing.T) {
 // files) and checks that nothing was blocked: runnel's scripts ran, the
 // style sheet applied, and no element has an inline style. A deliberate
 // inline style at the end shows that the violation recorder works.
+//
+// The services answer one at a time, each after the previous section is in
+// place, so each section arrives in a batch of its own, with a script of its
+// own. (Sections that complete together are sent in one batch with one
+// script: with services that all answer at once, the number of scripts would
+// depend on the scheduler.)
 func TestShopUnderStrictCSP(t *testing.T) {
-	srv := shopServer(t, openGates())
+	g := newGates()
+	srv := shopServer(t, g)
 	tb := newTab(t)
-	resp, err := chromedp.RunResponse(tb.ctx, chromedp.Navigate(srv.URL+"/?script=1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	csp, _ := resp.Headers["Content-Security-Policy"].(string)
+	headers := tb.startHeaders(srv.URL + "/?script=1")
+	csp, _ := headers["Content-Security-Policy"].(string)
 	if !strings.Contains(csp, "script-src 'nonce-") || !strings.Contains(csp, "style-src 'self'") || strings.Contains(csp, "unsafe") {
 		t.Fatalf("policy %q", csp)
 	}
 	nonce := strings.TrimSuffix(strings.SplitN(strings.SplitN(csp, "'nonce-", 2)[1], "'", 2)[0], "'")
+
+	tb.waitFor("the shell", shellReady, shellState)
+	if n := eval[int](tb, `document.scripts.length`); n != 0 {
+		t.Errorf("%d scripts before any section completed, want none", n)
+	}
+	close(g.reviews)
+	tb.waitFor("the reviews section", `document.querySelector('#reviews article.review h3')`, shellState)
+	close(g.recent)
+	tb.waitFor("the recently viewed section", `document.querySelectorAll('#recent li.mini:not(.skeleton)').length === 4`, shellState)
+	for _, p := range products {
+		g.recs <- p
+	}
+	close(g.recs)
+	tb.waitFor("the end of the page", `document.readyState === 'complete'`, shellState)
 
 	// The scripts carry the nonce (the DOM hides a nonce from attributes,
 	// but not from the .nonce property) and ran: each section is in place.
