@@ -262,6 +262,7 @@ func (s *state) fork() *state {
 		mode: Buffered, nonce: s.nonce, onError: s.onError,
 	}
 	f.out = &f.main
+	f.api.s = f
 	loops := map[*forLoop]*forLoop{}
 	var copyLoop func(l *forLoop) *forLoop
 	copyLoop = func(l *forLoop) *forLoop {

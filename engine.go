@@ -37,8 +37,6 @@ type Engine struct {
 	libs            map[string]*Library
 	extra           []*Library
 	urlResolver     URLResolver
-	staticPrefix    string
-	mediaPrefix     string
 	translator      Translator
 	loc             *time.Location
 	debugTag        bool
@@ -97,10 +95,6 @@ type URLResolver func(ctx context.Context, name string, args []any, kwargs map[s
 // WithURLResolver sets the resolver {% url %} uses.
 func WithURLResolver(r URLResolver) Option { return func(e *Engine) { e.urlResolver = r } }
 
-// WithStaticPrefix sets the prefix {% static %} puts before paths (Django's
-// STATIC_URL; default "/static/").
-func WithStaticPrefix(prefix string) Option { return func(e *Engine) { e.staticPrefix = prefix } }
-
 // Translator translates text for the i18n tags, the _("…") syntax and the
 // translation filters. The context is the render's context, so a translator
 // can pick the request's language from it (see [WithLanguage]).
@@ -140,7 +134,6 @@ func New(fsys fs.FS, opts ...Option) *Engine {
 		fsys:          fsys,
 		autoescape:    true,
 		libs:          map[string]*Library{},
-		staticPrefix:  "/static/",
 		cache:         map[string]*cacheEntry{},
 		errorFragment: `<p class="runnel-error">This part of the page could not be displayed.</p>`,
 	}

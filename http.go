@@ -211,5 +211,6 @@ func (e *Engine) Handler(name string, data func(*http.Request) (any, error)) htt
 // report hands an error to the engine's error handler.
 func (e *Engine) report(ctx context.Context, err error) {
 	s := &state{ctx: ctx, eng: e, onError: e.onError}
+	s.api.s = s
 	s.reportError(err)
 }

@@ -69,6 +69,9 @@ func IsSafe(d *filterDef) { d.isSafe = true }
 //	func(in In) (Out, error)
 //	func(in In, arg Arg) (Out, error)
 //
+// A filter that needs the render (its context, time zone or language)
+// takes a *[Renderer] first: func(r *Renderer, in In, arg Arg) Out.
+//
 // A filter with two parameters requires an argument unless Arg is a pointer
 // (nil when omitted) or a variadic ...any. Return a [SafeString] for
 // trusted HTML. Filter panics if fn has another shape, as registering a
@@ -155,35 +158,44 @@ func adaptFilter(fn any) (*filterDef, error) {
 		return nil, fmt.Errorf("want a function, got %T", fn)
 	}
 	t := rv.Type()
-	if t.NumIn() < 1 || t.NumIn() > 2 {
-		return nil, fmt.Errorf("want 1 or 2 parameters, got %d", t.NumIn())
+	first := 0 // index of the input parameter
+	if t.NumIn() > 0 && t.In(0) == rendererType {
+		first = 1
+	}
+	n := t.NumIn() - first
+	if n < 1 || n > 2 {
+		return nil, fmt.Errorf("want 1 or 2 parameters (after an optional *Renderer), got %d", n)
 	}
 	if t.NumOut() < 1 || t.NumOut() > 2 || (t.NumOut() == 2 && t.Out(1) != errType) {
 		return nil, fmt.Errorf("want results (T) or (T, error)")
 	}
 	d := &filterDef{}
-	if t.NumIn() == 2 {
+	if n == 2 {
 		d.arg = argRequired
-		if t.IsVariadic() || t.In(1).Kind() == reflect.Pointer {
+		if t.IsVariadic() || t.In(first+1).Kind() == reflect.Pointer {
 			d.arg = argOptional
 		}
 	}
 	d.fn = func(s *state, in, arg any) (any, error) {
-		args := make([]reflect.Value, 0, 2)
-		iv, err := convertArg(in, t.In(0))
+		args := make([]reflect.Value, 0, 3)
+		if first == 1 {
+			args = append(args, reflect.ValueOf(&s.api))
+		}
+		iv, err := convertArg(in, t.In(first))
 		if err != nil {
 			return nil, err
 		}
 		args = append(args, iv)
-		if t.NumIn() == 2 {
+		if n == 2 {
+			at := t.In(first + 1)
 			if t.IsVariadic() {
 				if arg != nil {
 					args = append(args, reflect.ValueOf(&arg).Elem())
 				}
-			} else if arg == nil && t.In(1).Kind() == reflect.Pointer {
-				args = append(args, reflect.Zero(t.In(1)))
+			} else if arg == nil && at.Kind() == reflect.Pointer {
+				args = append(args, reflect.Zero(at))
 			} else {
-				av, err := convertArg(arg, t.In(1))
+				av, err := convertArg(arg, at)
 				if err != nil {
 					return nil, err
 				}
@@ -300,6 +312,7 @@ type callable struct {
 }
 
 var (
+	rendererType   = reflect.TypeFor[*Renderer]()
 	kwargsType     = reflect.TypeFor[map[string]any]()
 	tagContextType = reflect.TypeFor[TagContext]()
 )

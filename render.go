@@ -59,6 +59,9 @@ type state struct {
 	elems      []elem              // open elements (Streaming mode), see htmlstate.go
 	serial     uint32
 	onError    func(context.Context, error)
+
+	// api is the render's public face for custom tags (tagapi.go).
+	api Renderer
 }
 
 // newLoop returns a zeroed forLoop from the render's arena.
@@ -73,7 +76,11 @@ func (s *state) newLoop() *forLoop {
 	return l
 }
 
-var statePool = sync.Pool{New: func() any { return &state{} }}
+var statePool = sync.Pool{New: func() any {
+	s := &state{}
+	s.api.s = s
+	return s
+}}
 
 // maxDepth bounds nested includes, extends and block.super, so that runaway
 // recursion is an error rather than a stack overflow.

@@ -385,7 +385,7 @@ func miscResolver(_ context.Context, name string, args []any, kwargs map[string]
 	for _, v := range vals {
 		path += v + "/"
 	}
-	return staticQuote(path, "!$&'()*+,;=/~:@"), nil
+	return pyQuote(path, "!$&'()*+,;=/~:@"), nil
 }
 
 // TestURLTag ports test_url.py against miscResolver.

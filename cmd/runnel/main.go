@@ -28,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/templatetags"
 )
 
 func main() {
@@ -86,7 +87,7 @@ func render(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	eng := runnel.New(os.DirFS(*dir))
+	eng := runnel.New(os.DirFS(*dir), templatetags.All())
 	w := bufio.NewWriter(stdout)
 	err := eng.Render(ctx, w, fl.Arg(0), data)
 	if ferr := w.Flush(); err == nil {
@@ -111,7 +112,7 @@ func explain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	eng := runnel.New(os.DirFS(*dir))
+	eng := runnel.New(os.DirFS(*dir), templatetags.All())
 	plan, err := eng.Explain(fl.Arg(0))
 	if err != nil {
 		fmt.Fprintf(stderr, "runnel: %v\n", err)
@@ -205,7 +206,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	root := args[0]
 	fsys := os.DirFS(root)
-	eng := runnel.New(fsys)
+	eng := runnel.New(fsys, templatetags.All())
 	var names []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

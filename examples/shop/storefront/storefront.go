@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/runnelhq/runnel"
+	staticlib "github.com/runnelhq/runnel/templatetags/static"
 )
 
 // Product is an item of the catalog.
@@ -111,9 +112,11 @@ func New(cfg Config) (http.Handler, error) {
 		return nil, err
 	}
 	logger := cfg.Logger
-	eng := runnel.New(templates, runnel.WithErrorHandler(func(ctx context.Context, err error) {
-		logger.ErrorContext(ctx, "render error", "err", err)
-	}))
+	eng := runnel.New(templates,
+		runnel.WithLibrary("static", staticlib.Library(staticlib.Options{})),
+		runnel.WithErrorHandler(func(ctx context.Context, err error) {
+			logger.ErrorContext(ctx, "render error", "err", err)
+		}))
 	home, err := eng.Template("home.html") // compile now: fail at start, not per request
 	if err != nil {
 		return nil, err

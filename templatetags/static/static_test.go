@@ -1,6 +1,11 @@
-package runnel
+package static
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/templatetags/internal/tagtest"
+)
 
 // Ports of Django's tests/template_tests/syntax_tests/test_static.py (with
 // STATIC_URL="/static/" and MEDIA_URL="/media/"), and of the urljoin and
@@ -8,12 +13,12 @@ import "testing"
 
 // TestStaticTags ports test_static.py.
 func TestStaticTags(t *testing.T) {
-	media := []Option{WithMediaPrefix("/media/")}
-	runCases(t, []tcase{
+	media := Options{MediaURL: "/media/"}
+	run(t, []testCase{
 		{name: "static-prefixtag01", src: "{% load static %}{% get_static_prefix %}", want: "/static/"},
 		{name: "static-prefixtag02", src: "{% load static %}{% get_static_prefix as static_prefix %}{{ static_prefix }}", want: "/static/"},
-		{name: "static-prefixtag03", src: "{% load static %}{% get_media_prefix %}", opts: media, want: "/media/"},
-		{name: "static-prefixtag04", src: "{% load static %}{% get_media_prefix as media_prefix %}{{ media_prefix }}", opts: media, want: "/media/"},
+		{name: "static-prefixtag03", src: "{% load static %}{% get_media_prefix %}", lib: media, want: "/media/"},
+		{name: "static-prefixtag04", src: "{% load static %}{% get_media_prefix as media_prefix %}{{ media_prefix }}", lib: media, want: "/media/"},
 		{name: "static-prefixtag-without-as", src: "{% load static %}{% get_media_prefix ad media_prefix %}{{ media_prefix }}", err: "First argument in 'get_media_prefix' must be 'as'"},
 		{name: "static-statictag01", src: `{% load static %}{% static "admin/base.css" %}`, want: "/static/admin/base.css"},
 		{name: "static-statictag02", src: "{% load static %}{% static base_css %}", data: map[string]any{"base_css": "admin/base.css"}, want: "/static/admin/base.css"},
@@ -26,15 +31,15 @@ func TestStaticTags(t *testing.T) {
 		{name: "unicode", src: `{% load static %}{% static "ü/é.png" %}`, want: "/static/%C3%BC/%C3%A9.png"},
 		{name: "absolute-path", src: `{% load static %}{% static "/root.css" %}`, want: "/root.css"},
 		{name: "dot-segments", src: `{% load static %}{% static "a/../b/./c.css" %}`, want: "/static/b/c.css"},
-		{name: "cdn-prefix", src: `{% load static %}{% static "x.js" %}`, opts: []Option{WithStaticPrefix("https://cdn.example.com/s/")}, want: "https://cdn.example.com/s/x.js"},
-		{name: "relative-prefix", src: `{% load static %}{% static "x.js" %} {% get_static_prefix %}`, opts: []Option{WithStaticPrefix("assets/")}, want: "/assets/x.js /assets/"},
-		{name: "prefix-without-slash", src: `{% load static %}{% static "x.js" %}`, opts: []Option{WithStaticPrefix("/assets")}, want: "/x.js"},
-		{name: "prefix-escaped", src: `{% load static %}{% static "x.js" %}|{% static "x.js" as u %}{{ u }}`, opts: []Option{WithStaticPrefix("/s&t/")}, want: "/s&amp;t/x.js|/s&amp;t/x.js"},
-		{name: "prefix-query-dropped", src: `{% load static %}{% static "x.js" %}`, opts: []Option{WithStaticPrefix("/s/?v=1")}, want: "/s/x.js"},
-		{name: "prefix-iri", src: `{% load static %}{% get_static_prefix %}`, opts: []Option{WithStaticPrefix("/stätic/")}, want: "/st%C3%A4tic/"},
+		{name: "cdn-prefix", src: `{% load static %}{% static "x.js" %}`, lib: Options{StaticURL: "https://cdn.example.com/s/"}, want: "https://cdn.example.com/s/x.js"},
+		{name: "relative-prefix", src: `{% load static %}{% static "x.js" %} {% get_static_prefix %}`, lib: Options{StaticURL: "assets/"}, want: "/assets/x.js /assets/"},
+		{name: "prefix-without-slash", src: `{% load static %}{% static "x.js" %}`, lib: Options{StaticURL: "/assets"}, want: "/x.js"},
+		{name: "prefix-escaped", src: `{% load static %}{% static "x.js" %}|{% static "x.js" as u %}{{ u }}`, lib: Options{StaticURL: "/s&t/"}, want: "/s&amp;t/x.js|/s&amp;t/x.js"},
+		{name: "prefix-query-dropped", src: `{% load static %}{% static "x.js" %}`, lib: Options{StaticURL: "/s/?v=1"}, want: "/s/x.js"},
+		{name: "prefix-iri", src: `{% load static %}{% get_static_prefix %}`, lib: Options{StaticURL: "/stätic/"}, want: "/st%C3%A4tic/"},
 		{name: "media-default", src: "{% load static %}{% get_media_prefix %}", want: "/"},
-		{name: "media-relative", src: "{% load static %}{% get_media_prefix %}", opts: []Option{WithMediaPrefix("media/")}, want: "/media/"},
-		{name: "media-keeps-static", src: `{% load static %}{% static "a.css" %} {% get_media_prefix %}`, opts: media, want: "/static/a.css /media/"},
+		{name: "media-relative", src: "{% load static %}{% get_media_prefix %}", lib: Options{MediaURL: "media/"}, want: "/media/"},
+		{name: "media-keeps-static", src: `{% load static %}{% static "a.css" %} {% get_media_prefix %}`, lib: media, want: "/static/a.css /media/"},
 		{name: "missing-var", src: "{% load static %}{% static nope %}", want: "/static/"},
 	})
 }
@@ -57,11 +62,26 @@ func TestStaticURLJoin(t *testing.T) {
 		{"/s/?v=1#f", "a.css", "/s/a.css"},
 		{"/s//", "a//b.css", "/s/a/b.css"},
 	} {
-		if got := staticURLJoin(c.base, c.ref); got != c.want {
+		if got := joinURL(c.base, c.ref); got != c.want {
 			t.Errorf("urljoin(%q, %q) = %q, want %q", c.base, c.ref, got, c.want)
 		}
 	}
-	if got := staticQuote("a b/ü?&~_.-", "/"); got != "a%20b/%C3%BC%3F%26~_.-" {
+	if got := quote("a b/ü?&~_.-", "/"); got != "a%20b/%C3%BC%3F%26~_.-" {
 		t.Errorf("quote: %q", got)
+	}
+}
+
+// testCase is a template test with the library's settings.
+type testCase struct {
+	name, src, want, err string
+	data                 map[string]any
+	lib                  Options
+}
+
+func run(t *testing.T, cases []testCase) {
+	t.Helper()
+	for _, c := range cases {
+		tagtest.Run(t, []tagtest.Case{{Name: c.name, Src: c.src, Data: c.data, Want: c.want, Err: c.err}},
+			runnel.WithLibrary("static", Library(c.lib)))
 	}
 }

@@ -1,0 +1,35 @@
+// Package templatetags registers the optional tag libraries that Django
+// ships, each a package of its own written against runnel's public tag API:
+//
+//	static  {% load static %}  github.com/runnelhq/runnel/templatetags/static
+//
+// A template must {% load %} a library before it uses its tags and filters,
+// as in Django; the engine must know the library first. One line registers
+// them all with their default settings:
+//
+//	eng := runnel.New(fsys, templatetags.All())
+//
+// A library with other settings is registered after All, which it
+// replaces:
+//
+//	eng := runnel.New(fsys, templatetags.All(),
+//		runnel.WithLibrary("static", static.Library(static.Options{StaticURL: "https://cdn.example.com/"})))
+package templatetags
+
+import (
+	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/templatetags/static"
+)
+
+// All registers every library of this package under its Django name, with
+// default settings.
+func All() runnel.Option {
+	libs := map[string]*runnel.Library{
+		"static": static.Library(static.Options{}),
+	}
+	return func(e *runnel.Engine) {
+		for name, lib := range libs {
+			runnel.WithLibrary(name, lib)(e)
+		}
+	}
+}
