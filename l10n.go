@@ -1,6 +1,7 @@
 package runnel
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"time"
@@ -167,4 +168,16 @@ func compileLocalize(c *compiler, t *syntax.TagNode) (node, error) {
 // render renders the body with localization on or off.
 func (n *localizeNode) render(s *state) error {
 	return s.withContextValue(useL10nKey{}, n.on, n.body)
+}
+
+// onOffArg reads the optional on/off argument of localize.
+func onOffArg(t *syntax.TagNode) (bool, error) {
+	bits := syntax.SplitContents(t.Args)
+	if len(bits) == 0 {
+		return true, nil
+	}
+	if len(bits) > 1 || (bits[0] != "on" && bits[0] != "off") {
+		return false, fmt.Errorf("%s argument should be 'on' or 'off'", pyStrRepr(t.Name))
+	}
+	return bits[0] == "on", nil
 }

@@ -10,7 +10,7 @@ import (
 // locale with USE_THOUSAND_SEPARATOR; with runnel's en locale, localized
 // and unlocalized output coincide.
 func TestL10n(t *testing.T) {
-	lib := WithLibrary("tzt", isoLib())
+	lib := WithLibrary("tzt", NewLibrary().Filter("use_l10n", func(r *Renderer, _ any) bool { return r.s.useL10n() }))
 	dt := time.Date(2016, 12, 31, 0, 0, 0, 0, time.UTC)
 	data := map[string]any{"int": 1455, "float": 3.14, "date": dt}
 	runCases(t, []tcase{

@@ -187,11 +187,11 @@ func (e *Expr) Resolve(r *Renderer) (any, error) {
 	return v, err
 }
 
-// Lookup evaluates the expression as {% if %} does: an undefined variable
-// gives nil and ok false.
-func (e *Expr) Lookup(r *Renderer) (v any, ok bool, err error) {
-	v, err = e.fe.resolve(r.s, true)
-	if v == nil || isUndefined(v) {
+// Lookup evaluates the expression and reports whether its variable is
+// defined: an undefined variable gives nil and false (a defined nil, true).
+func (e *Expr) Lookup(r *Renderer) (v any, defined bool, err error) {
+	v, err = e.fe.resolve(r.s, false)
+	if isUndefined(v) {
 		return nil, false, err
 	}
 	return v, true, err
@@ -221,9 +221,14 @@ func (r *Renderer) Autoescape() bool { return r.s.autoescape }
 // it (without calling it), and whether it is defined.
 func (r *Renderer) Get(name string) (any, bool) { return r.s.lookupName(name) }
 
-// Set binds name where it is already bound, or in the innermost scope, as
-// Django's context.set_upward: the "as var" form of a tag.
-func (r *Renderer) Set(name string, v any) { r.s.setUpward(name, v) }
+// Set binds name in the innermost scope, as Django's context[name] = v:
+// the "as var" form of most tags. The binding ends with the enclosing
+// block's scope.
+func (r *Renderer) Set(name string, v any) { r.s.set(name, v) }
+
+// SetUpward rebinds name where it is already bound, or binds it in the
+// innermost scope, as Django's context.set_upward.
+func (r *Renderer) SetUpward(name string, v any) { r.s.setUpward(name, v) }
 
 // With renders fn with name bound to v in a new scope, which ends when fn
 // returns (Django's context.push(name=v)).
@@ -284,3 +289,7 @@ func ToString(v any) string { return toStr(v) }
 // Escape is Django's conditional_escape: v's text escaped for HTML, unless
 // v is already a [SafeString].
 func Escape(v any) SafeString { return conditionalEscape(v) }
+
+// Repr returns Python's repr() of a template value ('text' for a string),
+// for error messages that quote a value as Django's do.
+func Repr(v any) string { return pyRepr(v) }

@@ -2,6 +2,7 @@
 // ships, each a package of its own written against runnel's public tag API:
 //
 //	static  {% load static %}  github.com/runnelhq/runnel/templatetags/static
+//	tz      {% load tz %}      github.com/runnelhq/runnel/templatetags/tz
 //
 // A template must {% load %} a library before it uses its tags and filters,
 // as in Django; the engine must know the library first. One line registers
@@ -19,6 +20,7 @@ package templatetags
 import (
 	"github.com/runnelhq/runnel"
 	"github.com/runnelhq/runnel/templatetags/static"
+	"github.com/runnelhq/runnel/templatetags/tz"
 )
 
 // All registers every library of this package under its Django name, with
@@ -26,6 +28,7 @@ import (
 func All() runnel.Option {
 	libs := map[string]*runnel.Library{
 		"static": static.Library(static.Options{}),
+		"tz":     tz.Library(),
 	}
 	return func(e *runnel.Engine) {
 		for name, lib := range libs {

@@ -88,7 +88,7 @@ func prefixTag(prefix string) runnel.TagFunc {
 // Django's PrefixNode does.
 func (n *prefixNode) Render(r *runnel.Renderer) error {
 	if n.asvar != "" {
-		r.Set(n.asvar, n.prefix)
+		r.SetUpward(n.asvar, n.prefix)
 		return nil
 	}
 	r.WriteString(n.prefix)
@@ -134,7 +134,7 @@ func (n *staticNode) Render(r *runnel.Renderer) error {
 		url = runnel.Escape(url)
 	}
 	if n.asvar != "" {
-		r.Set(n.asvar, url)
+		r.SetUpward(n.asvar, url)
 		return nil
 	}
 	r.WriteString(runnel.ToString(url))
