@@ -79,7 +79,6 @@ func (s *state) withContextValue(key, val any, nodes []node) error {
 	return err
 }
 
-
 // ContextWithTimeZone returns a copy of ctx in which loc is the current time
 // zone of renders (Django's timezone.activate; nil restores the engine's
 // default zone): what {% timezone %} does for its body.
@@ -150,4 +149,3 @@ func isPinned(loc *time.Location) bool {
 	_, ok := pinned.is.Load(loc)
 	return ok
 }
-
