@@ -649,4 +649,3 @@ func firstLine(err error) string {
 func where(t *xTmpl, pos syntax.Pos) string {
 	return fmt.Sprintf("%s:%d:%d", t.name, pos.Line, pos.Col)
 }
-
