@@ -3,6 +3,7 @@ package runnel
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/runnelhq/runnel/syntax"
 )
@@ -230,11 +231,10 @@ func (r *Renderer) Set(name string, v any) { r.s.set(name, v) }
 // innermost scope, as Django's context.set_upward.
 func (r *Renderer) SetUpward(name string, v any) { r.s.setUpward(name, v) }
 
-// With renders fn with name bound to v in a new scope, which ends when fn
-// returns (Django's context.push(name=v)).
-func (r *Renderer) With(name string, v any, fn func() error) error {
+// Scope runs fn in a new scope: the names bound with Set inside fn are
+// unbound when it returns (Django's "with context.push():").
+func (r *Renderer) Scope(fn func() error) error {
 	mark := r.s.push()
-	r.s.set(name, v)
 	err := fn()
 	r.s.pop(mark)
 	return err
@@ -293,3 +293,78 @@ func Escape(v any) SafeString { return conditionalEscape(v) }
 // Repr returns Python's repr() of a template value ('text' for a string),
 // for error messages that quote a value as Django's do.
 func Repr(v any) string { return pyRepr(v) }
+
+// Kwargs reads keyword arguments from the front of bits as Django's
+// token_kwargs does: name=value pairs, or with legacy set the old
+// "value as name [and value as name …]" form. It returns the names, their
+// compiled values and the bits that follow them.
+func (p *TagParser) Kwargs(bits []string, legacy bool) (names []string, values []*Expr, rest []string, err error) {
+	rest = bits
+	ns, fes, err := p.c.tokenKwargs(&rest, legacy)
+	if err != nil {
+		return nil, nil, bits, err
+	}
+	values = make([]*Expr, len(fes))
+	for i, fe := range fes {
+		values[i] = &Expr{fe: fe, src: fe.src}
+	}
+	return ns, values, rest, nil
+}
+
+// ErrorfAt returns a template syntax error at byte offset off of the
+// branch's [Branch.Raw] text, so that an error inside a raw body points at
+// its own line and column.
+func (b Branch) ErrorfAt(off int, format string, args ...any) error {
+	src := b.p.c.tmpl.src
+	start := b.b.Tag.Pos.Offset + len(b.b.Tag.Raw)
+	at := min(start+off, len(src))
+	line := 1 + strings.Count(src[:at], "\n")
+	lineStart := strings.LastIndexByte(src[:at], '\n') + 1
+	return b.p.c.errorf(syntax.Pos{Line: line, Col: at - lineStart + 1, Offset: at}, format, args...)
+}
+
+// ResolveOperand is Resolve with fn applied to the expression's operand
+// before its filters run: {% translate "text"|upper %} translates "text",
+// then upper-cases the translation. fn is not called for an undefined
+// variable.
+func (e *Expr) ResolveOperand(r *Renderer, fn func(v any) (any, error)) (any, error) {
+	fe, s := e.fe, r.s
+	if fe.v == nil {
+		return e.Resolve(r)
+	}
+	v, err := fe.v.resolve(s)
+	if err != nil {
+		return nil, err
+	}
+	if isUndefined(v) {
+		return e.Resolve(r) // string_if_invalid, strict mode
+	}
+	if v, err = fn(v); err != nil {
+		return nil, err
+	}
+	if len(fe.filters) == 0 {
+		return v, nil
+	}
+	tmp := filterExpr{src: fe.src, v: &varRef{src: fe.v.src, isLit: true, lit: v}, filters: fe.filters}
+	return tmp.resolve(s, false)
+}
+
+// Undefined returns what an undefined variable called name renders as: the
+// engine's string_if_invalid, or an error in strict mode.
+func (r *Renderer) Undefined(name string) (any, error) {
+	if r.s.eng.strict {
+		return nil, fmt.Errorf("undefined variable: %s", name)
+	}
+	sii := r.s.eng.stringIfInvalid
+	if strings.Contains(sii, "%s") {
+		sii = strings.Replace(sii, "%s", name, 1)
+	}
+	return sii, nil
+}
+
+// Truthy reports whether v is true in {% if v %}, as Python's bool(v).
+func Truthy(v any) bool { return truthy(v) }
+
+// ToList returns the items of a sequence value (a slice, an array, a
+// list-like value); false for any other value.
+func ToList(v any) ([]any, bool) { return toList(v) }

@@ -1,6 +1,7 @@
 // Package templatetags registers the optional tag libraries that Django
 // ships, each a package of its own written against runnel's public tag API:
 //
+//	i18n    {% load i18n %}    github.com/runnelhq/runnel/templatetags/i18n
 //	static  {% load static %}  github.com/runnelhq/runnel/templatetags/static
 //	tz      {% load tz %}      github.com/runnelhq/runnel/templatetags/tz
 //
@@ -19,6 +20,7 @@ package templatetags
 
 import (
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/templatetags/i18n"
 	"github.com/runnelhq/runnel/templatetags/static"
 	"github.com/runnelhq/runnel/templatetags/tz"
 )
@@ -27,6 +29,7 @@ import (
 // default settings.
 func All() runnel.Option {
 	libs := map[string]*runnel.Library{
+		"i18n":   i18n.Library(),
 		"static": static.Library(static.Options{}),
 		"tz":     tz.Library(),
 	}

@@ -1,10 +1,13 @@
-package runnel
+package i18n
 
 import (
 	"context"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/templatetags/internal/tagtest"
 )
 
 // mapTranslator is a Translator backed by in-memory catalogs, standing in
@@ -79,7 +82,7 @@ func pluralIndex(lang string, n int) int {
 
 // lookup returns the forms of key in the context's language.
 func (m mapTranslator) lookup(ctx context.Context, key string) []string {
-	return m[LanguageFrom(ctx)][key]
+	return m[runnel.LanguageFrom(ctx)][key]
 }
 
 // Gettext implements Translator.
@@ -93,7 +96,7 @@ func (m mapTranslator) Gettext(ctx context.Context, msgid string) string {
 // NGettext implements Translator.
 func (m mapTranslator) NGettext(ctx context.Context, singular, plural string, n int) string {
 	if f := m.lookup(ctx, singular); len(f) > 0 {
-		return f[min(pluralIndex(LanguageFrom(ctx), n), len(f)-1)]
+		return f[min(pluralIndex(runnel.LanguageFrom(ctx), n), len(f)-1)]
 	}
 	if n == 1 {
 		return singular
@@ -112,7 +115,7 @@ func (m mapTranslator) PGettext(ctx context.Context, msgctxt, msgid string) stri
 // NPGettext implements Translator.
 func (m mapTranslator) NPGettext(ctx context.Context, msgctxt, singular, plural string, n int) string {
 	if f := m.lookup(ctx, msgctxt+"\x04"+singular); len(f) > 0 {
-		return f[min(pluralIndex(LanguageFrom(ctx), n), len(f)-1)]
+		return f[min(pluralIndex(runnel.LanguageFrom(ctx), n), len(f)-1)]
 	}
 	if n == 1 {
 		return singular
@@ -137,7 +140,7 @@ type i18nCase struct {
 	data map[string]any
 	want string
 	err  string
-	opts []Option
+	opts []runnel.Option
 }
 
 // runI18n runs i18n cases. Each case runs as written and, when its source
@@ -158,11 +161,11 @@ func runI18n(t *testing.T, cases []i18nCase) {
 				wantErr = strings.NewReplacer("'blocktranslate'", "'blocktrans'", "'translate'", "'trans'").Replace(wantErr)
 			}
 			t.Run(name, func(t *testing.T) {
-				opts := append([]Option{WithTranslator(testTranslator)}, tc.opts...)
-				e := New(fstest.MapFS{"t.html": &fstest.MapFile{Data: []byte(src)}}, opts...)
+				opts := append([]runnel.Option{runnel.WithTranslator(testTranslator), runnel.WithLibrary("i18n", Library())}, tc.opts...)
+				e := runnel.New(fstest.MapFS{"t.html": &fstest.MapFile{Data: []byte(src)}}, opts...)
 				ctx := context.Background()
 				if tc.lang != "" {
-					ctx = WithLanguage(ctx, tc.lang)
+					ctx = runnel.WithLanguage(ctx, tc.lang)
 				}
 				tmpl, err := e.Template("t.html")
 				var got string
@@ -191,14 +194,14 @@ func runI18n(t *testing.T, cases []i18nCase) {
 
 // TestTranslateTag ports Django's test_translate.py.
 func TestTranslateTag(t *testing.T) {
-	invalid := []Option{WithStringIfInvalid("INVALID")}
+	invalid := []runnel.Option{runnel.WithStringIfInvalid("INVALID")}
 	runI18n(t, []i18nCase{
 		{name: "i18n01", src: `{% load i18n %}{% translate 'xxxyyyxxx' %}`, want: "xxxyyyxxx"},
 		{name: "i18n02", src: `{% load i18n %}{% translate "xxxyyyxxx" %}`, want: "xxxyyyxxx"},
 		{name: "i18n06", lang: "de", src: `{% load i18n %}{% translate "Page not found" %}`, want: "Seite nicht gefunden"},
 		{name: "i18n09", lang: "de", src: `{% load i18n %}{% translate "Page not found" noop %}`, want: "Page not found"},
 		{name: "i18n20", src: `{% load i18n %}{% translate andrew %}`, data: map[string]any{"andrew": "a & b"}, want: "a &amp; b"},
-		{name: "i18n22", src: `{% load i18n %}{% translate andrew %}`, data: map[string]any{"andrew": MarkSafe("a & b")}, want: "a & b"},
+		{name: "i18n22", src: `{% load i18n %}{% translate andrew %}`, data: map[string]any{"andrew": runnel.MarkSafe("a & b")}, want: "a & b"},
 		{name: "i18n23", lang: "de", src: `{% load i18n %}{% translate "Page not found"|capfirst|slice:"6:" %}`, want: "nicht gefunden"},
 		{name: "i18n24", lang: "de", src: `{% load i18n %}{% translate 'Page not found'|upper %}`, want: "SEITE NICHT GEFUNDEN"},
 		{name: "i18n25", lang: "de", src: `{% load i18n %}{% translate somevar|upper %}`, data: map[string]any{"somevar": "Page not found"}, want: "SEITE NICHT GEFUNDEN"},
@@ -242,7 +245,7 @@ func TestTranslateTag(t *testing.T) {
 
 // TestBlockTranslateTag ports Django's test_blocktranslate.py.
 func TestBlockTranslateTag(t *testing.T) {
-	invalid := []Option{WithStringIfInvalid("INVALID")}
+	invalid := []runnel.Option{runnel.WithStringIfInvalid("INVALID")}
 	runI18n(t, []i18nCase{
 		{name: "i18n03", src: `{% load i18n %}{% blocktranslate %}{{ anton }}{% endblocktranslate %}`, data: map[string]any{"anton": "Å"}, want: "Å"},
 		{name: "i18n04", src: `{% load i18n %}{% blocktranslate with berta=anton|lower %}{{ berta }}{% endblocktranslate %}`, data: map[string]any{"anton": "Å"}, want: "å"},
@@ -255,7 +258,7 @@ func TestBlockTranslateTag(t *testing.T) {
 		{name: "i18n17", src: `{% load i18n %}{% blocktranslate with berta=anton|escape %}{{ berta }}{% endblocktranslate %}`, data: map[string]any{"anton": "α & β"}, want: "α &amp; β"},
 		{name: "i18n18", src: `{% load i18n %}{% blocktranslate with berta=anton|force_escape %}{{ berta }}{% endblocktranslate %}`, data: map[string]any{"anton": "α & β"}, want: "α &amp; β"},
 		{name: "i18n19", src: `{% load i18n %}{% blocktranslate %}{{ andrew }}{% endblocktranslate %}`, data: map[string]any{"andrew": "a & b"}, want: "a &amp; b"},
-		{name: "i18n21", src: `{% load i18n %}{% blocktranslate %}{{ andrew }}{% endblocktranslate %}`, data: map[string]any{"andrew": MarkSafe("a & b")}, want: "a & b"},
+		{name: "i18n21", src: `{% load i18n %}{% blocktranslate %}{{ andrew }}{% endblocktranslate %}`, data: map[string]any{"andrew": runnel.MarkSafe("a & b")}, want: "a & b"},
 		{name: "legacyi18n17", src: `{% load i18n %}{% blocktranslate with anton|escape as berta %}{{ berta }}{% endblocktranslate %}`, data: map[string]any{"anton": "α & β"}, want: "α &amp; β"},
 		{name: "legacyi18n18", src: `{% load i18n %}{% blocktranslate with anton|force_escape as berta %}{{ berta }}{% endblocktranslate %}`, data: map[string]any{"anton": "α & β"}, want: "α &amp; β"},
 		{name: "i18n26", src: `{% load i18n %}{% blocktranslate with extra_field=myextra_field count counter=number %}singular {{ extra_field }}{% plural %}plural{% endblocktranslate %}`, data: map[string]any{"myextra_field": "test", "number": 1}, want: "singular test"},
@@ -327,7 +330,7 @@ func TestBlockTranslateTag(t *testing.T) {
 		{name: "unclosed", src: `{% load i18n %}{% blocktranslate %}abc`, err: "Unclosed tag on line 1: 'blocktranslate'"},
 		{name: "unknown-option", src: `{% load i18n %}{% blocktranslate foo %}x{% endblocktranslate %}`, err: "Unknown argument for 'blocktranslate' tag: 'foo'."},
 		{name: "no-dotted-lookup", src: `{% load i18n %}[{% blocktranslate %}{{ a.b }}{% endblocktranslate %}]`, data: map[string]any{"a": map[string]any{"b": 1}}, want: "[]"},
-		{name: "strict", src: `{% load i18n %}{% blocktranslate %}{{ missing }}{% endblocktranslate %}`, opts: []Option{WithStrict()}, err: "undefined variable: missing"},
+		{name: "strict", src: `{% load i18n %}{% blocktranslate %}{{ missing }}{% endblocktranslate %}`, opts: []runnel.Option{runnel.WithStrict()}, err: "undefined variable: missing"},
 		{name: "with-scope", src: `{% load i18n %}{% blocktranslate with a=1 count n=2 %}{{ a }}{% plural %}{{ a }}/{{ n }}{% endblocktranslate %}[{{ a }}{{ n }}]`, want: "1/2[]"},
 		{name: "count-bool", src: `{% load i18n %}{% blocktranslate count n=True %}one{% plural %}many{% endblocktranslate %}`, want: "one"},
 		{name: "escaped-values-in-translation", lang: "de", src: `{% load i18n %}{% blocktranslate %}<b>{{ name }}</b>{% endblocktranslate %}`, data: map[string]any{"name": "<i>"}, want: "<b>&lt;i&gt;</b>!"},
@@ -356,8 +359,8 @@ func TestLanguageTags(t *testing.T) {
 		{name: "get-current-language-bidi-no-as", src: `{% load i18n %} {% get_current_language_bidi %}`, err: "'get_current_language_bidi' requires 'as variable' (got ['get_current_language_bidi'])"},
 		{name: "get-current-language-bidi", src: `{% load i18n %}{% get_current_language_bidi as b %}{{ b }}{% language "he" %}{% get_current_language_bidi as b %}{{ b }}{% endlanguage %}{% language "fa-ir" %}{% get_current_language_bidi as b %}{{ b }}{% endlanguage %}`, want: "FalseTrueTrue"},
 		{name: "get-available-languages", lang: "de", src: `{% load i18n %}{% get_available_languages as langs %}{% for code, name in langs %}{{ code }}={{ name }};{% endfor %}`, want: "en=Englisch;"},
-		{name: "i18n12", src: `{% load i18n %}{% get_available_languages as langs %}{% for lang in langs %}{% if lang.0 == "de" %}{{ lang.0 }}{% endif %}{% endfor %}`, opts: []Option{WithTranslator(listingTranslator{testTranslator})}, want: "de"},
-		{name: "get-available-languages-lister", lang: "de", src: `{% load i18n %}{% get_available_languages as langs %}{% for lang in langs %}{{ lang.0 }}={{ lang.1 }};{% endfor %}`, opts: []Option{WithTranslator(listingTranslator{testTranslator})}, want: "de=Deutsch;en=Englisch;"},
+		{name: "i18n12", src: `{% load i18n %}{% get_available_languages as langs %}{% for lang in langs %}{% if lang.0 == "de" %}{{ lang.0 }}{% endif %}{% endfor %}`, opts: []runnel.Option{runnel.WithTranslator(listingTranslator{testTranslator})}, want: "de"},
+		{name: "get-available-languages-lister", lang: "de", src: `{% load i18n %}{% get_available_languages as langs %}{% for lang in langs %}{{ lang.0 }}={{ lang.1 }};{% endfor %}`, opts: []runnel.Option{runnel.WithTranslator(listingTranslator{testTranslator})}, want: "de=Deutsch;en=Englisch;"},
 		{name: "get-available-languages-no-as", src: `{% load i18n %}{% get_available_languages a langs %}`, err: "'get_available_languages' requires 'as variable' (got ['get_available_languages', 'a', 'langs'])"},
 		{name: "i18n28_2", src: `{% load i18n %}{% get_language_info for "de" as l %}{{ l.code }}: {{ l.name }}/{{ l.name_local }} bidi={{ l.bidi }}`, want: "de: German/Deutsch bidi=False"},
 		{name: "i18n29", src: `{% load i18n %}{% get_language_info for LANGUAGE_CODE as l %}{{ l.code }}: {{ l.name }}/{{ l.name_local }} bidi={{ l.bidi }}`, data: map[string]any{"LANGUAGE_CODE": "fi"}, want: "fi: Finnish/suomi bidi=False"},
@@ -397,26 +400,23 @@ func TestUnderscoreSyntax(t *testing.T) {
 
 // TestNoTranslator checks the identity behaviour without a translator.
 func TestNoTranslator(t *testing.T) {
-	runCases(t, []tcase{
-		{name: "translate", src: `{% load i18n %}{% translate "Page not found" context "x" %}{{ _("a") }}`, want: "Page not founda"},
-		{name: "plural", src: `{% load i18n %}{% blocktranslate count n=k %}{{ n }} item{% plural %}{{ n }} items{% endblocktranslate %}`, data: map[string]any{"k": 3}, want: "3 items"},
-		{name: "language", src: `{% load i18n %}{% language "de" %}{% translate "Page not found" %}{% get_current_language as l %}{{ l }}{% endlanguage %}`, want: "Page not foundde"},
-		{name: "count-float", src: `{% load i18n %}{% blocktranslate count n=1.0 %}one{% plural %}many{% endblocktranslate %}{% blocktranslate count n=1.5 %}one{% plural %}many{% endblocktranslate %}`, want: "onemany"},
-		{name: "available", src: `{% load i18n %}{% get_available_languages as langs %}{{ langs.0.0 }}:{{ langs.0.1 }}`, want: "en:English"},
+	run(t, []tagtest.Case{
+		{Name: "translate", Src: `{% load i18n %}{% translate "Page not found" context "x" %}{{ _("a") }}`, Want: "Page not founda"},
+		{Name: "plural", Src: `{% load i18n %}{% blocktranslate count n=k %}{{ n }} item{% plural %}{{ n }} items{% endblocktranslate %}`, Data: map[string]any{"k": 3}, Want: "3 items"},
+		{Name: "language", Src: `{% load i18n %}{% language "de" %}{% translate "Page not found" %}{% get_current_language as l %}{{ l }}{% endlanguage %}`, Want: "Page not foundde"},
+		{Name: "count-float", Src: `{% load i18n %}{% blocktranslate count n=1.0 %}one{% plural %}many{% endblocktranslate %}{% blocktranslate count n=1.5 %}one{% plural %}many{% endblocktranslate %}`, Want: "onemany"},
+		{Name: "available", Src: `{% load i18n %}{% get_available_languages as langs %}{{ langs.0.0 }}:{{ langs.0.1 }}`, Want: "en:English"},
 	})
 }
 
-// TestLanguageContext checks WithLanguage and LanguageFrom.
-func TestLanguageContext(t *testing.T) {
-	if got := LanguageFrom(context.Background()); got != "en" {
-		t.Fatalf("default language: got %q", got)
-	}
-	if got := LanguageFrom(WithLanguage(context.Background(), "pt-br")); got != "pt-br" {
-		t.Fatalf("got %q", got)
-	}
-	if got := LanguageFrom(nil); got != "en" { //nolint:staticcheck // nil context is tolerated
-		t.Fatalf("nil context: got %q", got)
-	}
+// TestInvalidString ports invalidstr07 of Django's test_invalid_string.py:
+// an undefined placeholder renders as string_if_invalid.
+func TestInvalidString(t *testing.T) {
+	const src = "{% load i18n %}{% blocktranslate %}{{ var }}{% endblocktranslate %}"
+	run(t, []tagtest.Case{
+		{Name: "invalidstr07", Src: src, Want: ""},
+		{Name: "invalidstr07/INVALID", Src: src, Opts: []runnel.Option{runnel.WithStringIfInvalid("INVALID")}, Want: "INVALID"},
+	})
 }
 
 // TestTrimWhitespace checks Django's trim_whitespace.
@@ -469,4 +469,11 @@ func TestPercentFormat(t *testing.T) {
 			t.Errorf("percentFormat(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 		}
 	}
+}
+
+// run runs template cases with the i18n library registered and no
+// translator.
+func run(t *testing.T, cases []tagtest.Case) {
+	t.Helper()
+	tagtest.Run(t, cases, runnel.WithLibrary("i18n", Library()))
 }

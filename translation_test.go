@@ -1,0 +1,19 @@
+package runnel
+
+import (
+	"context"
+	"testing"
+)
+
+// TestLanguageContext checks WithLanguage and LanguageFrom.
+func TestLanguageContext(t *testing.T) {
+	if got := LanguageFrom(context.Background()); got != "en" {
+		t.Fatalf("default language: got %q", got)
+	}
+	if got := LanguageFrom(WithLanguage(context.Background(), "pt-br")); got != "pt-br" {
+		t.Fatalf("got %q", got)
+	}
+	if got := LanguageFrom(nil); got != "en" { //nolint:staticcheck // nil context is tolerated
+		t.Fatalf("nil context: got %q", got)
+	}
+}
