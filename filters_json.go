@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/runnelhq/runnel/internal/dateformat"
 )
 
 // pyJSON encodes v as Python's json.dumps(v, cls=DjangoJSONEncoder) does:
@@ -290,7 +292,7 @@ func jsonTime(t time.Time) string {
 	if off == 0 {
 		return s + "Z"
 	}
-	return string(dfAppendOffset([]byte(s), off, true))
+	return string(dateformat.AppendOffset([]byte(s), off, true))
 }
 
 // durationISO is Django's duration_iso_string: P<days>DT<hh>H<mm>M<ss>[.ffffff]S

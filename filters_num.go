@@ -4,12 +4,14 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/runnelhq/runnel/internal/dateformat"
 )
 
 // Django's integer, date, logic and miscellaneous filters: add,
 // divisibleby, get_digit, floatformat, filesizeformat, stringformat, date,
 // time, timesince, timeuntil, pluralize, yesno and pprint. The number and
-// date formatting itself is in format_num.go and format_date.go.
+// date formatting itself is in format_num.go and internal/dateformat.
 
 // init registers the number, date and logic filters.
 func init() {
@@ -192,7 +194,7 @@ func filterDate(s *state, in, arg any) (any, error) {
 	if !ok {
 		return "", nil
 	}
-	return formatDate(s.templateLocaltime(t), argStr(arg)), nil
+	return dateformat.Format(s.templateLocaltime(t), argStr(arg)), nil
 }
 
 // filterTime formats the time of day of a time with a Django time format
@@ -203,7 +205,7 @@ func filterTime(s *state, in, arg any) (any, error) {
 	if !ok {
 		return "", nil
 	}
-	out, ok := formatTime(s.templateLocaltime(t), argStr(arg))
+	out, ok := dateformat.FormatTime(s.templateLocaltime(t), argStr(arg))
 	if !ok {
 		return "", nil
 	}
@@ -227,7 +229,7 @@ func timesinceFilter(in, arg any, reversed bool) (any, error) {
 		}
 		now = n
 	}
-	return timeSince(d, now, reversed, 2), nil
+	return dateformat.Since(d, now, reversed, 2), nil
 }
 
 // filterPluralize returns a plural suffix unless the value is 1 (or has one

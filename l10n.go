@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/runnelhq/runnel/internal/dateformat"
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -77,7 +78,7 @@ func localize(v any) (string, bool) {
 	case float64:
 		return numberFormatFloat(pyFloat(x)), true
 	case time.Time:
-		return formatDate(x, "DATETIME_FORMAT"), true
+		return dateformat.Format(x, "DATETIME_FORMAT"), true
 	case nil:
 		return "", false
 	default:

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/runnelhq/runnel/internal/dateformat"
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -354,7 +355,7 @@ func (s *state) writeText(str string) {
 // localizeTime formats a time for display as Django does with USE_L10N and
 // the en locale's DATETIME_FORMAT, in the current time zone.
 func (s *state) localizeTime(t time.Time) string {
-	return formatDate(s.templateLocaltime(t), "DATETIME_FORMAT")
+	return dateformat.Format(s.templateLocaltime(t), "DATETIME_FORMAT")
 }
 
 // conditionalEscape is Django's conditional_escape: escapes v unless it is

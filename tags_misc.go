@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/runnelhq/runnel/internal/dateformat"
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -626,7 +627,7 @@ func (n *nowNode) render(s *state) error {
 	if s.eng.loc != nil {
 		now = now.In(s.currentLocation()) // Django uses the current zone only with USE_TZ
 	}
-	out := formatDate(now, n.format)
+	out := dateformat.Format(now, n.format)
 	if n.asvar != "" {
 		s.setUpward(n.asvar, out)
 		return nil

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/runnelhq/runnel/internal/dateformat"
 )
 
 // Ports of Django's tests/template_tests/syntax_tests for cycle, resetcycle,
@@ -509,7 +511,7 @@ func TestWidthRatioTag(t *testing.T) {
 func TestNowTag(t *testing.T) {
 	now := time.Now()
 	jny := fmt.Sprintf("%d %d %d", now.Day(), int(now.Month()), now.Year())
-	dateFormat := formatDate(now, "DATE_FORMAT")
+	dateFormat := dateformat.Format(now, "DATE_FORMAT")
 	runCases(t, []tcase{
 		{name: "now01", src: `{% now "j n Y" %}`, want: jny},
 		{name: "now02", src: `{% now "DATE_FORMAT" %}`, want: dateFormat},
