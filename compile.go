@@ -1,6 +1,7 @@
 package runnel
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -177,7 +178,20 @@ func (c *compiler) notALibrary(name string) error {
 	}
 	sort.Strings(names)
 	names = slices.Compact(names)
-	return fmt.Errorf("'%s' is not a registered tag library. Must be one of:\n%s", name, strings.Join(names, "\n"))
+	msg := fmt.Sprintf("'%s' is not a registered tag library. Must be one of:\n%s", name, strings.Join(names, "\n"))
+	if pkg, ok := djangoLibraries[name]; ok {
+		msg += fmt.Sprintf("\n(Django's %s library is the package %s: register it with runnel.WithLibrary(%q, …), or all of Django's libraries with templatetags.All())", name, pkg, name)
+	}
+	return errors.New(msg)
+}
+
+// djangoLibraries are the packages of the libraries Django ships, named in
+// the error for a {% load %} of one the engine does not have.
+var djangoLibraries = map[string]string{
+	"i18n":   "github.com/runnelhq/runnel/templatetags/i18n",
+	"l10n":   "github.com/runnelhq/runnel/templatetags/l10n",
+	"static": "github.com/runnelhq/runnel/templatetags/static",
+	"tz":     "github.com/runnelhq/runnel/templatetags/tz",
 }
 
 // errorf returns a syntax error at pos.

@@ -339,3 +339,13 @@ func TestConcurrentRenders(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestUnregisteredDjangoLibrary: loading one of Django's libraries that the
+// engine was not given names the package that provides it.
+func TestUnregisteredDjangoLibrary(t *testing.T) {
+	runCases(t, []tcase{
+		{name: "i18n", src: "{% load i18n %}", err: "'i18n' is not a registered tag library"},
+		{name: "hint", src: "{% load static %}", err: "github.com/runnelhq/runnel/templatetags/static"},
+		{name: "other", src: "{% load nope %}", err: "'nope' is not a registered tag library. Must be one of:"},
+	})
+}
