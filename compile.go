@@ -389,22 +389,6 @@ func (c *compiler) varRef(v *syntax.Variable) *varRef {
 	return r
 }
 
-// oneArgBlock compiles a block tag taking exactly one expression argument,
-// such as {% language "de" %} or {% timezone zone %}: the expression and
-// the body. what names the argument in the error message.
-func (c *compiler) oneArgBlock(t *syntax.TagNode, what string) (*filterExpr, []node, error) {
-	bits := syntax.SplitContents(t.Args)
-	if len(bits) != 1 {
-		return nil, nil, fmt.Errorf("'%s' takes one argument (%s)", t.Name, what)
-	}
-	fe, err := c.filterExpr(bits[0])
-	if err != nil {
-		return nil, nil, err
-	}
-	body, err := c.body(t.Branches[0])
-	return fe, body, err
-}
-
 // variable compiles a single operand without filters (Django's Variable).
 func (c *compiler) variable(src string) (*varRef, error) {
 	v, err := syntax.ParseVariable(src)

@@ -67,6 +67,12 @@ func WithAutoescape(on bool) Option { return func(e *Engine) { e.autoescape = on
 // variable's name.
 func WithStringIfInvalid(s string) Option { return func(e *Engine) { e.stringIfInvalid = s } }
 
+// invalid is what the undefined variable name renders as: string_if_invalid
+// with its first "%s" replaced by the name.
+func (e *Engine) invalid(name string) string {
+	return strings.Replace(e.stringIfInvalid, "%s", name, 1)
+}
+
 // WithStrict makes using an undefined variable a render error, except as the
 // input of a default or default_if_none filter.
 func WithStrict() Option { return func(e *Engine) { e.strict = true } }

@@ -150,15 +150,15 @@ func (s *state) lookupRoot(name string, st *lookupStep) (any, bool) {
 // arguments, or only a context.Context, and returning a value and optionally
 // an error. A function that needs other arguments is left uncalled.
 func (s *state) call(v any) (any, error) {
-	switch v.(type) {
+	switch x := v.(type) {
 	case nil, string, *string, SafeString, int, int64, float64, bool, map[string]any, []any:
 		return v, nil
 	case func() any:
-		return v.(func() any)(), nil
+		return x(), nil
 	case *late:
-		return s.await(v.(*late))
+		return s.await(x)
 	case lateValue:
-		return s.await(v.(lateValue).lateCore())
+		return s.await(x.lateCore())
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Func || rv.IsNil() {

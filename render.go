@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -418,12 +417,8 @@ func (fe *filterExpr) resolveSeq(s *state, ignore bool) (any, error) {
 			if ignore {
 				obj = nil
 			} else {
-				sii := s.eng.stringIfInvalid
-				if sii != "" {
-					if strings.Contains(sii, "%s") {
-						return strings.Replace(sii, "%s", fe.v.src, 1), nil
-					}
-					return sii, nil
+				if s.eng.stringIfInvalid != "" {
+					return s.eng.invalid(fe.v.src), nil
 				}
 				if len(fe.filters) == 0 {
 					return undefined, nil

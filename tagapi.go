@@ -355,11 +355,7 @@ func (r *Renderer) Undefined(name string) (any, error) {
 	if r.s.eng.strict {
 		return nil, fmt.Errorf("undefined variable: %s", name)
 	}
-	sii := r.s.eng.stringIfInvalid
-	if strings.Contains(sii, "%s") {
-		sii = strings.Replace(sii, "%s", name, 1)
-	}
-	return sii, nil
+	return r.s.eng.invalid(name), nil
 }
 
 // Truthy reports whether v is true in {% if v %}, as Python's bool(v).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of runnel: formatting, vet, the race-enabled test suite of
+# Runs every test of runnel: formatting, vet, staticcheck, the race-enabled test suite of
 # the main module, and the comparison benchmarks module (its tests, plus one
 # iteration of every benchmark so that they keep compiling and running).
 set -euo pipefail
@@ -14,6 +14,10 @@ fi
 echo "== go vet"
 go vet ./...
 (cd bench && go vet ./...)
+
+echo "== staticcheck"
+# Pinned, and built from the Go module proxy on a machine that lacks it.
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 echo "== go test -race (main module)"
 go test -race -count=1 ./...
