@@ -87,6 +87,69 @@ func ExampleLibrary() {
 	// Output: 19.99 Hello, Ada!
 }
 
+// panelNode is {% panel title %}…{% else %}…{% endpanel %}: the body in a
+// panel when title is true, the else branch otherwise.
+type panelNode struct {
+	title      *runnel.Expr
+	body, none runnel.Body
+}
+
+func (n *panelNode) Render(r *runnel.Renderer) error {
+	title, err := n.title.Resolve(r)
+	if err != nil {
+		return err
+	}
+	if !runnel.Truthy(title) {
+		return r.Render(n.none)
+	}
+	r.WriteString(`<section class="panel"><h2>`)
+	r.WriteValue(title) // escaped, as {{ title }} would be
+	r.WriteString(`</h2>`)
+	if err := r.Render(n.body); err != nil { // streams, late data included
+		return err
+	}
+	r.WriteString(`</section>`)
+	return nil
+}
+
+func ExampleLibrary_Tag() {
+	lib := runnel.NewLibrary().Tag("panel", runnel.TagSpec{End: "endpanel", Middles: []string{"else"}},
+		func(p *runnel.TagParser) (runnel.Node, error) {
+			bits := p.Bits() // ["panel", "title"], as Django's split_contents
+			if len(bits) != 2 {
+				return nil, p.Errorf("'panel' takes one argument")
+			}
+			title, err := p.Expr(bits[1])
+			if err != nil {
+				return nil, err
+			}
+			n := &panelNode{title: title}
+			for i, b := range p.Branches() {
+				body, err := b.Body()
+				if err != nil {
+					return nil, err
+				}
+				if i == 0 {
+					n.body = body
+				} else {
+					n.none = body
+				}
+			}
+			return n, nil
+		})
+	eng := runnel.New(nil, runnel.WithLibrary("panels", lib))
+	t := eng.MustParse("p", `{% load panels %}{% panel heading %}<p>{{ text }}</p>{% else %}nothing{% endpanel %}`)
+	out, _ := t.RenderString(context.Background(), map[string]any{"heading": "Q&A", "text": "Ask away"})
+	fmt.Println(out)
+	_, err := eng.Parse("q", "{% load panels %}\n{% panel %}{% endpanel %}")
+	fmt.Println(err)
+	// Output:
+	// <section class="panel"><h2>Q&amp;A</h2><p>Ask away</p></section>
+	// q:2:1: 'panel' takes one argument
+	//     {% panel %}{% endpanel %}
+	//     ^
+}
+
 func ExampleGo() {
 	// Late values start before rendering and run concurrently; the page
 	// waits for each only where it uses it, flushing what it has first.
