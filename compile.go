@@ -115,12 +115,9 @@ func lookupFilter(filters map[string]*filterDef, f syntax.Filter) (*filterDef, e
 	return d, nil
 }
 
-// library finds a loadable library by name: the engine's, then Django's.
+// library finds a library the engine registered under name.
 func (c *compiler) library(name string) (*Library, bool) {
-	if l, ok := c.eng.libs[name]; ok {
-		return l, true
-	}
-	l, ok := loadable[name]
+	l, ok := c.eng.libs[name]
 	return l, ok
 }
 
@@ -170,9 +167,6 @@ func (c *compiler) load(args string, tags map[string]*tagDef, filters map[string
 
 func (c *compiler) notALibrary(name string) error {
 	var names []string
-	for n := range loadable {
-		names = append(names, n)
-	}
 	for n := range c.eng.libs {
 		names = append(names, n)
 	}

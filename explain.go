@@ -395,9 +395,6 @@ func (e *Engine) explainParse(name, src string) (*syntax.Tree, *compiler, error)
 	}
 	// Every filter of every library, so that a custom tag can be compiled
 	// alone to learn what it is (see customTag).
-	for _, l := range loadable {
-		c.addLib(l)
-	}
 	for _, l := range e.libs {
 		c.addLib(l)
 	}

@@ -790,11 +790,6 @@ func (x *explainer) customTag(n *syntax.TagNode, t *xTmpl) bool {
 	if d == nil || d.compile == nil || builtins.tags[n.Name] == d {
 		return false
 	}
-	for _, l := range loadable {
-		if l.tags[n.Name] == d {
-			return false
-		}
-	}
 	st := compileCustom(t.c, d, n)
 	if st == nil {
 		return false

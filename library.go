@@ -126,12 +126,9 @@ func (l *Library) InclusionTag(name, tmpl string, fn any) *Library {
 	return l
 }
 
-// builtins holds the built-in tags and filters; loadable holds the libraries
-// Django ships ({% load static %}, i18n, tz, l10n).
-var (
-	builtins = NewLibrary()
-	loadable = map[string]*Library{}
-)
+// builtins holds the built-in tags and filters, which every template has
+// without {% load %}.
+var builtins = NewLibrary()
 
 func registerFilter(name string, arg argMode, safe bool, fn filterFn) {
 	builtins.filters[name] = &filterDef{fn: fn, arg: arg, isSafe: safe}
@@ -139,16 +136,6 @@ func registerFilter(name string, arg argMode, safe bool, fn filterFn) {
 
 func registerTag(name string, shape syntax.TagShape, compile tagCompiler) {
 	builtins.tags[name] = &tagDef{shape: shape, compile: compile}
-}
-
-// loadableLib returns (creating it) one of the libraries Django ships.
-func loadableLib(name string) *Library {
-	l, ok := loadable[name]
-	if !ok {
-		l = NewLibrary()
-		loadable[name] = l
-	}
-	return l
 }
 
 // adaptFilter wraps a user's Go function as a filter.

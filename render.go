@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/runnelhq/runnel/internal/dateformat"
+	"github.com/runnelhq/runnel/internal/numberformat"
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -299,7 +300,7 @@ func (s *state) writeValue(v any) {
 	case float64:
 		// Django localizes floats for display: positional, never 1e+20.
 		if s.useL10n() {
-			s.out.WriteString(numberFormatFloat(pyFloat(x)))
+			s.out.WriteString(numberformat.Float(pyFloat(x)))
 		} else {
 			s.out.WriteString(pyFloat(x))
 		}

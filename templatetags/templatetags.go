@@ -2,6 +2,7 @@
 // ships, each a package of its own written against runnel's public tag API:
 //
 //	i18n    {% load i18n %}    github.com/runnelhq/runnel/templatetags/i18n
+//	l10n    {% load l10n %}    github.com/runnelhq/runnel/templatetags/l10n
 //	static  {% load static %}  github.com/runnelhq/runnel/templatetags/static
 //	tz      {% load tz %}      github.com/runnelhq/runnel/templatetags/tz
 //
@@ -21,6 +22,7 @@ package templatetags
 import (
 	"github.com/runnelhq/runnel"
 	"github.com/runnelhq/runnel/templatetags/i18n"
+	"github.com/runnelhq/runnel/templatetags/l10n"
 	"github.com/runnelhq/runnel/templatetags/static"
 	"github.com/runnelhq/runnel/templatetags/tz"
 )
@@ -30,6 +32,7 @@ import (
 func All() runnel.Option {
 	libs := map[string]*runnel.Library{
 		"i18n":   i18n.Library(),
+		"l10n":   l10n.Library(),
 		"static": static.Library(static.Options{}),
 		"tz":     tz.Library(),
 	}

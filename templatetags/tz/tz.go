@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/templatetags/internal/tagutil"
 )
 
 // Library returns the tz library.
@@ -123,7 +124,7 @@ type localtimeNode struct {
 // compileLocaltime compiles {% localtime %} ("on" when no argument is
 // given).
 func compileLocaltime(p *runnel.TagParser) (runnel.Node, error) {
-	on, err := OnOff(p)
+	on, err := tagutil.OnOff(p)
 	if err != nil {
 		return nil, err
 	}
@@ -132,19 +133,6 @@ func compileLocaltime(p *runnel.TagParser) (runnel.Node, error) {
 		return nil, err
 	}
 	return &localtimeNode{on: on, body: body}, nil
-}
-
-// OnOff reads the optional on/off argument of a tag such as
-// {% localtime %} or {% localize %}: true without one.
-func OnOff(p *runnel.TagParser) (bool, error) {
-	bits := p.Bits()[1:]
-	if len(bits) == 0 {
-		return true, nil
-	}
-	if len(bits) > 1 || (bits[0] != "on" && bits[0] != "off") {
-		return false, fmt.Errorf("%s argument should be 'on' or 'off'", runnel.Repr(p.Name()))
-	}
-	return bits[0] == "on", nil
 }
 
 // Render renders the body with time conversion for display on or off.

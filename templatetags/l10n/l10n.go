@@ -1,0 +1,97 @@
+// Package l10n is Django's l10n tag library ({% load l10n %}): the localize
+// block tag and the localize and unlocalize filters, with the formatting of
+// django.utils.formats.localize for runnel's one locale.
+//
+// runnel formats like Django with LANGUAGE_CODE "en" and the default
+// USE_THOUSAND_SEPARATOR = False: the decimal separator is ".", numbers are
+// not grouped, and dates use the en DATETIME_FORMAT ("N j, Y, P"). The
+// settings Django falls back to when localization is off have the same
+// values, so localized and unlocalized output are the same text;
+// {% localize off %} only records the setting ([runnel.ContextWithLocalize]).
+// Register the library under its Django name:
+//
+//	eng := runnel.New(fsys, runnel.WithLibrary("l10n", l10n.Library()))
+package l10n
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/internal/dateformat"
+	"github.com/runnelhq/runnel/internal/numberformat"
+	"github.com/runnelhq/runnel/templatetags/internal/tagutil"
+)
+
+// Library returns the l10n library.
+func Library() *runnel.Library {
+	return runnel.NewLibrary().
+		Tag("localize", runnel.TagSpec{End: "endlocalize"}, compileLocalize).
+		Filter("localize", localizeText).
+		Filter("unlocalize", localizeText)
+}
+
+// localizeText is str(formats.localize(value)), what the localize and
+// unlocalize filters return: text stays as it is (safe text stays safe),
+// booleans are True/False, numbers and times are formatted, and any other
+// value is converted with str().
+func localizeText(v any) any {
+	switch x := v.(type) {
+	case string, runnel.SafeString:
+		return x
+	}
+	if s, ok := Localize(v); ok {
+		return s
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
+		return rv.String()
+	}
+	return runnel.ToString(v)
+}
+
+// Localize is Django's formats.localize for the en locale: the text of a
+// boolean, number or time, and false for any other value.
+func Localize(v any) (string, bool) {
+	switch x := v.(type) {
+	case bool, int, int64:
+		return runnel.ToString(x), true
+	case float64:
+		return numberformat.Float(runnel.ToString(x)), true
+	case time.Time:
+		return dateformat.Format(x, "DATETIME_FORMAT"), true
+	case nil:
+		return "", false
+	}
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr, reflect.Bool:
+		return runnel.ToString(v), true
+	case reflect.Float32, reflect.Float64:
+		return numberformat.Float(runnel.ToString(v)), true
+	}
+	return "", false
+}
+
+// localizeNode is {% localize on|off %}…{% endlocalize %}.
+type localizeNode struct {
+	on   bool
+	body runnel.Body
+}
+
+// compileLocalize compiles {% localize %} ("on" when no argument is given).
+func compileLocalize(p *runnel.TagParser) (runnel.Node, error) {
+	on, err := tagutil.OnOff(p)
+	if err != nil {
+		return nil, err
+	}
+	body, err := p.Branches()[0].Body()
+	if err != nil {
+		return nil, err
+	}
+	return &localizeNode{on: on, body: body}, nil
+}
+
+// Render renders the body with localization on or off.
+func (n *localizeNode) Render(r *runnel.Renderer) error {
+	return r.RenderWith(runnel.ContextWithLocalize(r.Context(), n.on), n.body)
+}
