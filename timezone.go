@@ -65,20 +65,6 @@ func (s *state) templateLocaltime(t time.Time) time.Time {
 	return t.In(s.currentLocation())
 }
 
-// withContextValue renders nodes with s.ctx extended by key=val, restoring
-// it afterwards.
-func (s *state) withContextValue(key, val any, nodes []node) error {
-	saved := s.ctx
-	ctx := saved
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	s.ctx = context.WithValue(ctx, key, val)
-	err := s.renderNodes(nodes)
-	s.ctx = saved
-	return err
-}
-
 // ContextWithTimeZone returns a copy of ctx in which loc is the current time
 // zone of renders (Django's timezone.activate; nil restores the engine's
 // default zone): what {% timezone %} does for its body.
