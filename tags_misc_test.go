@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/runnelhq/runnel/internal/lorem"
 	"math"
 	"net/http/httptest"
 	"net/url"
@@ -229,10 +230,10 @@ func TestSpacelessTag(t *testing.T) {
 func TestLoremTag(t *testing.T) {
 	runCases(t, []tcase{
 		{name: "lorem1", src: "{% lorem 3 w %}", want: "lorem ipsum dolor"},
-		{name: "lorem_default", src: "{% lorem %}", want: loremCommonP},
+		{name: "lorem_default", src: "{% lorem %}", want: lorem.CommonParagraph},
 		{name: "lorem_syntax_error", src: "{% lorem 1 2 3 4 %}", err: "Incorrect format for 'lorem' tag"},
 		{name: "single-word", src: "{% lorem w %}", want: "lorem"},
-		{name: "single-paragraph", src: "{% lorem p %}", want: "<p>" + loremCommonP + "</p>"},
+		{name: "single-paragraph", src: "{% lorem p %}", want: "<p>" + lorem.CommonParagraph + "</p>"},
 		{name: "count-var", src: "{% lorem n w %}", data: map[string]any{"n": 2}, want: "lorem ipsum"},
 		{name: "negative-count", src: "{% lorem -18 w %}", want: "lorem"},
 		{name: "zero-paragraphs", src: "{% lorem 0 p %}", want: ""},
@@ -252,7 +253,7 @@ func TestLoremTag(t *testing.T) {
 			t.Fatalf("random words: %q", words)
 		}
 		for _, w := range words {
-			if !slices.Contains(loremWords[:], w) {
+			if !slices.Contains(lorem.WordList[:], w) {
 				t.Fatalf("%q is not a lorem word", w)
 			}
 		}
@@ -265,7 +266,7 @@ func TestLoremTag(t *testing.T) {
 	}
 	blocks := render("{% lorem 3 b %}")
 	parts := strings.Split(blocks, "\n\n")
-	if len(parts) != 3 || parts[0] != loremCommonP || strings.Contains(blocks, "<p>") {
+	if len(parts) != 3 || parts[0] != lorem.CommonParagraph || strings.Contains(blocks, "<p>") {
 		t.Fatalf("lorem 3 b: %q", blocks)
 	}
 	for _, p := range parts[1:] {
@@ -273,13 +274,13 @@ func TestLoremTag(t *testing.T) {
 			t.Fatalf("bad random paragraph %q", p)
 		}
 	}
-	if w := strings.Fields(render("{% lorem 25 w %}")); len(w) != 25 || strings.Join(w[:19], " ") != strings.Join(loremCommonWords[:], " ") {
+	if w := strings.Fields(render("{% lorem 25 w %}")); len(w) != 25 || strings.Join(w[:19], " ") != strings.Join(lorem.CommonWords[:], " ") {
 		t.Fatalf("lorem 25 w: %q", w)
 	}
 	if w := strings.Fields(render("{% lorem 300 w random %}")); len(w) != 300 {
 		t.Fatalf("lorem 300 w random: %d words", len(w))
 	}
-	if p := render("{% lorem 1 p random %}"); p == "<p>"+loremCommonP+"</p>" || !strings.HasPrefix(p, "<p>") {
+	if p := render("{% lorem 1 p random %}"); p == "<p>"+lorem.CommonParagraph+"</p>" || !strings.HasPrefix(p, "<p>") {
 		t.Fatalf("lorem 1 p random: %q", p)
 	}
 }
