@@ -61,7 +61,7 @@ func (n *loremNode) render(s *state) error {
 		count = 1
 	}
 	if n.method == "w" {
-		s.out.WriteString(lorem.WordListText(int(count), n.common))
+		s.out.WriteString(lorem.Words(int(count), n.common))
 		return nil
 	}
 	for i, p := range lorem.Paragraphs(int(count), n.common) {

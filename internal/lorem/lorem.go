@@ -104,10 +104,10 @@ func Paragraphs(count int, common bool) []string {
 	return paras
 }
 
-// WordListText is Django's words(): count words, starting with the common
+// Words is Django's words(): count words, starting with the common
 // words when common is set. Like Python's slicing, a negative count drops
 // words from the end of the common words.
-func WordListText(count int, common bool) string {
+func Words(count int, common bool) string {
 	var list []string
 	if common {
 		list = CommonWords[:]
