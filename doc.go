@@ -15,9 +15,16 @@
 // Each stage lives in one place:
 //
 //	source text → syntax (package syntax: lexer.go, parser.go, tree.go, expr.go)
-//	            → compiled program (compile.go, tags_*.go, filters_*.go, inherit.go)
+//	            → compiled program (compile.go, inherit.go, tags_*.go, filters_*.go)
 //	            → renderer writing to a stream (render.go, lookup.go, writer.go, late.go, stream.go, defer.go)
 //	            → HTTP (http.go)
+//
+// Utility code (Django's date and number formats, HTML utilities, Python's
+// string semantics) lives in packages under internal/; the libraries a
+// template must {% load %} (i18n, l10n, static, tz) are packages under
+// templatetags/, written against the public tag API ([Library.Tag],
+// [Renderer]). docs/architecture.md maps the packages and follows a request
+// from template source to bytes on the wire.
 //
 // # Quick start
 //
