@@ -2,7 +2,7 @@ package runnel
 
 import (
 	"fmt"
-	"sort"
+	"github.com/runnelhq/runnel/internal/slug"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -344,53 +344,7 @@ func filterPhone2numeric(_ *state, in, _ any) (any, error) {
 // hyphens and spaces become one hyphen; leading and trailing hyphens and
 // underscores go.
 func filterSlugify(_ *state, in, _ any) (any, error) {
-	return SafeString(slugify(filterStr(in))), nil
-}
-
-// slugify is django.utils.text.slugify without allow_unicode.
-func slugify(s string) string {
-	var a strings.Builder
-	a.Grow(len(s))
-	for _, r := range s {
-		if r < utf8.RuneSelf {
-			a.WriteRune(r)
-		} else {
-			a.WriteString(nfkdToASCII(r))
-		}
-	}
-	var b strings.Builder
-	b.Grow(a.Len())
-	dash := false
-	for _, c := range []byte(strings.ToLower(a.String())) {
-		switch {
-		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_':
-			if dash {
-				b.WriteByte('-')
-				dash = false
-			}
-			b.WriteByte(c)
-		case c == '-' || pySpace(rune(c)):
-			dash = true
-		}
-	}
-	if dash {
-		b.WriteByte('-')
-	}
-	return strings.Trim(b.String(), "-_")
-}
-
-// nfkdToASCII returns what NFKD decomposition of r keeps in ASCII.
-func nfkdToASCII(r rune) string {
-	u := uint32(r)
-	i := sort.Search(len(nfkdASCII), func(i int) bool { return nfkdASCII[i].hi >= u })
-	if i == len(nfkdASCII) || nfkdASCII[i].lo > u {
-		return ""
-	}
-	e := &nfkdASCII[i]
-	if e.seq == 1 {
-		return string(rune(e.out[0]) + rune(u-e.lo))
-	}
-	return e.out
+	return SafeString(slug.Slugify(filterStr(in))), nil
 }
 
 // filterTitle is Django's title: Python's str.title(), then a letter after
