@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/runnelhq/runnel/internal/pystr"
+
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -262,7 +264,7 @@ func (c *compiler) checkExtends(n *syntax.TagNode, top, nontext bool) error {
 	if nontext || !top && !c.extended {
 		origin := "the template"
 		if c.tmpl.name != "" {
-			origin = pyStrRepr(c.tmpl.name)
+			origin = pystr.Repr(c.tmpl.name)
 		}
 		return c.errorf(n.Pos, "{%% %s %%} must be the first tag in %s.", n.Branches[0].Tag.Contents, origin)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/runnelhq/runnel/internal/htmlutil"
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -130,7 +131,7 @@ func customLib() *Library {
 	})
 	l.SimpleTag("escape_explicit", func(c TagContext) SafeString {
 		v, _ := c.Get("name")
-		return SafeString(escapeHTML(fmt.Sprintf("Hello %s!", toStr(v))))
+		return SafeString(htmlutil.Escape(fmt.Sprintf("Hello %s!", toStr(v))))
 	})
 	l.SimpleTag("escape_format_html", func(c TagContext) SafeString {
 		v, _ := c.Get("name")

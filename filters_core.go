@@ -1,6 +1,10 @@
 package runnel
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/runnelhq/runnel/internal/htmlutil"
+)
 
 // The filters the engine itself depends on. The rest of Django's built-in
 // filters live in filters_*.go.
@@ -16,7 +20,7 @@ func init() {
 		return conditionalEscape(in), nil
 	})
 	registerFilter("force_escape", argNone, true, func(_ *state, in, _ any) (any, error) {
-		return SafeString(escapeHTML(toStr(in))), nil
+		return SafeString(htmlutil.Escape(toStr(in))), nil
 	})
 	registerFilter("default", argRequired, false, func(_ *state, in, arg any) (any, error) {
 		if truthy(in) {

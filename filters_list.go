@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/runnelhq/runnel/internal/pystr"
 )
 
 // Django's list filters (the LISTS section of defaultfilters.py), plus
@@ -73,7 +75,7 @@ func strItems(s string, safe bool) []any {
 // notSubscriptable is Python's TypeError for indexing a value that has no
 // items.
 func notSubscriptable(v any) error {
-	return pyErrorf(pyTypeError, "'%s' object is not subscriptable", pyTypeOf(v))
+	return pystr.Errorf(pystr.TypeError, "'%s' object is not subscriptable", pyTypeOf(v))
 }
 
 // filterFirst returns the first item, or "" for an empty sequence.
@@ -81,7 +83,7 @@ func filterFirst(_ *state, in, _ any) (any, error) {
 	items, ok := seqItems(in)
 	if !ok {
 		if _, isMap := pairs(in); isMap {
-			return nil, pyErrorf(pyIndexError, "KeyError: 0")
+			return nil, pystr.Errorf(pystr.IndexError, "KeyError: 0")
 		}
 		return nil, notSubscriptable(in)
 	}
@@ -96,7 +98,7 @@ func filterLast(_ *state, in, _ any) (any, error) {
 	items, ok := seqItems(in)
 	if !ok {
 		if _, isMap := pairs(in); isMap {
-			return nil, pyErrorf(pyIndexError, "KeyError: -1")
+			return nil, pystr.Errorf(pystr.IndexError, "KeyError: -1")
 		}
 		return nil, notSubscriptable(in)
 	}
@@ -189,7 +191,7 @@ func filterSlice(_ *state, in, arg any) (any, error) {
 		if p == "" {
 			continue
 		}
-		n, err := pyIntString(p)
+		n, err := pystr.ParseInt(p)
 		if err != nil {
 			return in, nil
 		}
@@ -278,7 +280,7 @@ func sliceIndices(n int, start, stop, step *int) []int {
 func filterSafeseq(_ *state, in, _ any) (any, error) {
 	items, ok := toList(in)
 	if !ok {
-		return nil, pyErrorf(pyTypeError, "'%s' object is not iterable", pyTypeOf(in))
+		return nil, pystr.Errorf(pystr.TypeError, "'%s' object is not iterable", pyTypeOf(in))
 	}
 	out := make([]any, len(items))
 	for i, it := range items {
@@ -295,7 +297,7 @@ func filterSafeseq(_ *state, in, _ any) (any, error) {
 func filterEscapeseq(_ *state, in, _ any) (any, error) {
 	items, ok := toList(in)
 	if !ok {
-		return nil, pyErrorf(pyTypeError, "'%s' object is not iterable", pyTypeOf(in))
+		return nil, pystr.Errorf(pystr.TypeError, "'%s' object is not iterable", pyTypeOf(in))
 	}
 	out := make([]any, len(items))
 	for i, it := range items {
@@ -469,7 +471,7 @@ func attrItem(s *state, v any, name string) (any, bool) {
 func filterUnorderedList(s *state, in, _ any) (any, error) {
 	items, ok := toList(in)
 	if !ok {
-		return nil, pyErrorf(pyTypeError, "'%s' object is not iterable", pyTypeOf(in))
+		return nil, pystr.Errorf(pystr.TypeError, "'%s' object is not iterable", pyTypeOf(in))
 	}
 	var b strings.Builder
 	writeListItems(&b, items, 1, s.autoescape)

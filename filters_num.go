@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/runnelhq/runnel/internal/pystr"
+
 	"github.com/runnelhq/runnel/internal/dateformat"
 )
 
@@ -124,7 +126,7 @@ func filterDivisibleby(_ *state, in, arg any) (any, error) {
 		return nil, err
 	}
 	if b == 0 {
-		return nil, pyErrorf(pyZeroDivisionError, "integer modulo by zero")
+		return nil, pystr.Errorf(pystr.ZeroDivisionError, "integer modulo by zero")
 	}
 	return a%b == 0, nil
 }
@@ -135,14 +137,14 @@ func filterDivisibleby(_ *state, in, arg any) (any, error) {
 func filterGetDigit(_ *state, in, arg any) (any, error) {
 	n, err := pyInt(arg)
 	if err != nil {
-		if isPyErr(err, pyValueError) {
+		if pystr.IsKind(err, pystr.ValueError) {
 			return in, nil
 		}
 		return nil, err
 	}
 	v, err := pyInt(in)
 	if err != nil {
-		if isPyErr(err, pyValueError) {
+		if pystr.IsKind(err, pystr.ValueError) {
 			return in, nil
 		}
 		return nil, err
@@ -156,7 +158,7 @@ func filterGetDigit(_ *state, in, arg any) (any, error) {
 	}
 	c := digits[int64(len(digits))-n]
 	if c < '0' || c > '9' {
-		return nil, pyErrorf(pyValueError, "invalid literal for int() with base 10: %s", pyStrRepr(string(c)))
+		return nil, pystr.Errorf(pystr.ValueError, "invalid literal for int() with base 10: %s", pystr.Repr(string(c)))
 	}
 	return int(c - '0'), nil
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/runnelhq/runnel/internal/pystr"
 )
 
 // These are the template-level cases of Django's
@@ -503,7 +505,7 @@ func TestEveryBuiltinFilter(t *testing.T) {
 func TestFirstWordsMatchesSplit(t *testing.T) {
 	for _, s := range []string{"", " ", "a", " a  b\tc\nd ", "héllo wörld  x", "\u00a0a\u2003b", "one two three four"} {
 		for n := 1; n < 6; n++ {
-			w := pySplit(s)
+			w := pystr.Split(s)
 			want, wantMore := strings.Join(w, " "), false
 			if len(w) > n {
 				want, wantMore = strings.Join(w[:n], " "), true

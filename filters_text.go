@@ -2,10 +2,13 @@ package runnel
 
 import (
 	"fmt"
-	"github.com/runnelhq/runnel/internal/slug"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/runnelhq/runnel/internal/htmlutil"
+	"github.com/runnelhq/runnel/internal/pystr"
+	"github.com/runnelhq/runnel/internal/slug"
 )
 
 // Django's string filters (the STRINGS section of
@@ -80,7 +83,7 @@ func capfirstText(_ *state, s string, _ any) (any, error) {
 // pyCenter is Python's str.center with a space fill; widths count code
 // points, and an odd margin puts the extra space left when width is odd.
 func pyCenter(s string, width int) string {
-	n := runeLen(s)
+	n := pystr.Len(s)
 	if width <= n {
 		return s
 	}
@@ -91,7 +94,7 @@ func pyCenter(s string, width int) string {
 
 // pyLjust is Python's str.ljust with a space fill.
 func pyLjust(s string, width int) string {
-	if n := runeLen(s); width > n {
+	if n := pystr.Len(s); width > n {
 		return s + strings.Repeat(" ", width-n)
 	}
 	return s
@@ -99,7 +102,7 @@ func pyLjust(s string, width int) string {
 
 // pyRjust is Python's str.rjust with a space fill.
 func pyRjust(s string, width int) string {
-	if n := runeLen(s); width > n {
+	if n := pystr.Len(s); width > n {
 		return strings.Repeat(" ", width-n) + s
 	}
 	return s
@@ -188,7 +191,7 @@ func escapeJS(s string) string {
 // filterIriencode percent-encodes the characters of an IRI that cannot
 // appear in a URI (Django's iri_to_uri).
 func filterIriencode(_ *state, in, _ any) (any, error) {
-	return pyQuote(filterStr(in), "/#%[]=:;$&()+,!?*@'~"), nil
+	return htmlutil.Quote(filterStr(in), "/#%[]=:;$&()+,!?*@'~"), nil
 }
 
 // filterUrlencode percent-encodes a value for use in a URL with Python's
@@ -199,26 +202,7 @@ func filterUrlencode(_ *state, in, arg any) (any, error) {
 	if arg != nil {
 		safe = toStr(arg)
 	}
-	return pyQuote(filterStr(in), safe), nil
-}
-
-// pyQuote is Python's urllib.parse.quote(s, safe): UTF-8 bytes other than
-// letters, digits, "_.-~" and the ASCII characters of safe become %XX.
-func pyQuote(s, safe string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-			c == '_' || c == '.' || c == '-' || c == '~' || (c < utf8.RuneSelf && strings.IndexByte(safe, c) >= 0) {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
-	}
-	return b.String()
+	return htmlutil.Quote(filterStr(in), safe), nil
 }
 
 // filterLinenumbers numbers the lines of the text, zero-padding the numbers
@@ -236,7 +220,7 @@ func filterLinenumbers(s *state, in, _ any) (any, error) {
 		}
 		fmt.Fprintf(&b, "%0*d. ", width, i+1)
 		if esc {
-			b.WriteString(escapeHTML(line))
+			b.WriteString(htmlutil.Escape(line))
 		} else {
 			b.WriteString(line)
 		}
@@ -476,7 +460,7 @@ func firstWords(s string, n int) (head string, more bool) {
 	words := 0
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if pySpace(r) {
+		if pystr.IsSpace(r) {
 			i += size
 			continue
 		}
@@ -486,7 +470,7 @@ func firstWords(s string, n int) (head string, more bool) {
 		j := i + size
 		for j < len(s) {
 			r, size := utf8.DecodeRuneInString(s[j:])
-			if pySpace(r) {
+			if pystr.IsSpace(r) {
 				break
 			}
 			j += size
@@ -505,7 +489,7 @@ func firstWords(s string, n int) (head string, more bool) {
 
 // filterWordcount counts the words of the text.
 func filterWordcount(_ *state, in, _ any) (any, error) {
-	return len(pySplit(filterStr(in))), nil
+	return len(pystr.Split(filterStr(in))), nil
 }
 
 // filterWordwrap wraps the text at the given line length with Django's
@@ -516,7 +500,7 @@ func filterWordwrap(_ *state, in, arg any) (any, error) {
 		return nil, err
 	}
 	if w <= 0 {
-		return nil, pyErrorf(pyValueError, "invalid width %d (must be > 0)", w)
+		return nil, pystr.Errorf(pystr.ValueError, "invalid width %d (must be > 0)", w)
 	}
 	return wordWrap(filterStr(in), int(min(w, maxPad))), nil
 }
@@ -584,7 +568,7 @@ func textWrap(line string, width int) []string {
 		chunks = append(chunks, line[i:j])
 		i = j
 	}
-	blank := func(s string) bool { return pyStrip(s) == "" }
+	blank := func(s string) bool { return pystr.Strip(s) == "" }
 	var lines []string
 	for len(chunks) > 0 {
 		var cur []string
@@ -593,7 +577,7 @@ func textWrap(line string, width int) []string {
 			chunks = chunks[1:]
 		}
 		for len(chunks) > 0 {
-			l := runeLen(chunks[0])
+			l := pystr.Len(chunks[0])
 			if curLen+l > width {
 				break
 			}
@@ -601,7 +585,7 @@ func textWrap(line string, width int) []string {
 			curLen += l
 			chunks = chunks[1:]
 		}
-		if len(chunks) > 0 && runeLen(chunks[0]) > width && len(cur) == 0 {
+		if len(chunks) > 0 && pystr.Len(chunks[0]) > width && len(cur) == 0 {
 			cur = append(cur, chunks[0])
 			chunks = chunks[1:]
 		}

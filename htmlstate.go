@@ -3,6 +3,8 @@ package runnel
 import (
 	"slices"
 	"strings"
+
+	"github.com/runnelhq/runnel/internal/htmlutil"
 )
 
 // A small model of the HTML tokenizer's state, advanced by a template's
@@ -83,7 +85,7 @@ type tagEvent struct {
 func tagEvents(text string) []tagEvent {
 	var evs []tagEvent
 	scanHTML(hData, text, func(name string, closing, selfClosing bool) {
-		if !selfClosing && !(voidElements[name] && !closing) {
+		if !selfClosing && !(htmlutil.IsVoid(name) && !closing) {
 			evs = append(evs, tagEvent{name: name, close: closing})
 		}
 	})

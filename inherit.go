@@ -6,6 +6,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/runnelhq/runnel/internal/pystr"
+
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -319,7 +321,7 @@ func compileInclude(c *compiler, t *syntax.TagNode) (node, error) {
 		opt := rest[0]
 		rest = rest[1:]
 		if seen[opt] {
-			return nil, fmt.Errorf("The %s option was specified more than once.", pyStrRepr(opt))
+			return nil, fmt.Errorf("The %s option was specified more than once.", pystr.Repr(opt))
 		}
 		seen[opt] = true
 		switch opt {
@@ -335,7 +337,7 @@ func compileInclude(c *compiler, t *syntax.TagNode) (node, error) {
 		case "only":
 			n.isolated = true
 		default:
-			return nil, fmt.Errorf("Unknown argument for 'include' tag: %s.", pyStrRepr(opt))
+			return nil, fmt.Errorf("Unknown argument for 'include' tag: %s.", pystr.Repr(opt))
 		}
 	}
 	var err error

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/runnelhq/runnel/internal/dateformat"
+	"github.com/runnelhq/runnel/internal/htmlutil"
 	"github.com/runnelhq/runnel/internal/numberformat"
 	"github.com/runnelhq/runnel/syntax"
 )
@@ -364,7 +365,7 @@ func conditionalEscape(v any) SafeString {
 	if isSafe(v) {
 		return SafeString(toStr(v))
 	}
-	return SafeString(escapeHTML(toStr(v)))
+	return SafeString(htmlutil.Escape(toStr(v)))
 }
 
 // isDone reports whether the render's context has ended.

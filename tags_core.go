@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/runnelhq/runnel/internal/pystr"
+
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -552,7 +554,7 @@ func compileWith(c *compiler, t *syntax.TagNode) (node, error) {
 		return nil, fmt.Errorf("'with' expected at least one variable assignment")
 	}
 	if len(bits) > 0 {
-		return nil, fmt.Errorf("'with' received an invalid token: %s", pyStrRepr(bits[0]))
+		return nil, fmt.Errorf("'with' received an invalid token: %s", pystr.Repr(bits[0]))
 	}
 	body, err := c.body(t.Branches[0])
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/runnelhq/runnel/internal/pystr"
+
 	"github.com/runnelhq/runnel/internal/dateformat"
 	"github.com/runnelhq/runnel/syntax"
 )
@@ -680,7 +682,7 @@ func (debugNode) render(s *state) error {
 		if s.scope[i].name == "" {
 			continue
 		}
-		fmt.Fprintf(&b, "{%s: %s}", pyStrRepr(s.scope[i].name), pyRepr(s.scope[i].val))
+		fmt.Fprintf(&b, "{%s: %s}", pystr.Repr(s.scope[i].name), pyRepr(s.scope[i].val))
 	}
 	switch {
 	case s.dataMap != nil:

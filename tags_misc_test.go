@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/runnelhq/runnel/internal/lorem"
 	"math"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/runnelhq/runnel/internal/htmlutil"
+	"github.com/runnelhq/runnel/internal/lorem"
 
 	"github.com/runnelhq/runnel/internal/dateformat"
 )
@@ -388,7 +390,7 @@ func miscResolver(_ context.Context, name string, args []any, kwargs map[string]
 	for _, v := range vals {
 		path += v + "/"
 	}
-	return pyQuote(path, "!$&'()*+,;=/~:@"), nil
+	return htmlutil.Quote(path, "!$&'()*+,;=/~:@"), nil
 }
 
 // TestURLTag ports test_url.py against miscResolver.

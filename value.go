@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/runnelhq/runnel/internal/pystr"
 )
 
 // SafeString is a string that has already been escaped for HTML, or that is
@@ -221,44 +223,14 @@ func pyRepr(v any) string {
 	v = indirect(v)
 	switch x := v.(type) {
 	case string:
-		return pyStrRepr(x)
+		return pystr.Repr(x)
 	case SafeString:
-		return pyStrRepr(string(x))
+		return pystr.Repr(string(x))
 	}
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
-		return pyStrRepr(rv.String())
+		return pystr.Repr(rv.String())
 	}
 	return toStr(v)
-}
-
-func pyStrRepr(s string) string {
-	q := byte('\'')
-	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
-		q = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(q)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == rune(q):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(q)
-	return b.String()
 }
 
 // pyFloat formats a float64 like Python's repr(float).

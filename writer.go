@@ -3,6 +3,8 @@ package runnel
 import (
 	"io"
 	"strconv"
+
+	"github.com/runnelhq/runnel/internal/htmlutil"
 )
 
 // flushSize is the size bound of the render buffer: once this much output is
@@ -66,44 +68,8 @@ func (o *output) flush() error {
 // writeEscaped appends s with HTML special characters escaped as Django's
 // escape() does. It copies runs of safe bytes in one append.
 func (o *output) writeEscaped(s string) {
-	o.buf = appendEscaped(o.buf, s)
+	o.buf = htmlutil.AppendEscape(o.buf, s)
 	if len(o.buf) >= flushSize && o.dst != nil {
 		o.drain()
 	}
-}
-
-func appendEscaped(b []byte, s string) []byte {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '&':
-			esc = "&amp;"
-		case '"':
-			esc = "&quot;"
-		case '\'':
-			esc = "&#x27;"
-		default:
-			continue
-		}
-		b = append(b, s[last:i]...)
-		b = append(b, esc...)
-		last = i + 1
-	}
-	return append(b, s[last:]...)
-}
-
-// escapeHTML returns s escaped for HTML, as Django's escape() does.
-func escapeHTML(s string) string {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '<', '>', '&', '"', '\'':
-			return string(appendEscaped(make([]byte, 0, len(s)+16), s))
-		}
-	}
-	return s
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/internal/htmlutil"
 )
 
 // Options are the library's settings.
@@ -48,7 +49,7 @@ func URL(o Options, path string) string {
 	if o.StaticURL == "" {
 		o.StaticURL = "/static/"
 	}
-	return joinURL(iriToURI(scriptPrefix(o.StaticURL)), quote(path, "/"))
+	return joinURL(iriToURI(scriptPrefix(o.StaticURL)), htmlutil.Quote(path, "/"))
 }
 
 // scriptPrefix is Django's treatment of STATIC_URL and MEDIA_URL: a value
@@ -129,7 +130,7 @@ func (n *staticNode) Render(r *runnel.Renderer) error {
 	if err != nil {
 		return err
 	}
-	var url any = joinURL(n.prefix, quote(runnel.ToString(v), "/"))
+	var url any = joinURL(n.prefix, htmlutil.Quote(runnel.ToString(v), "/"))
 	if r.Autoescape() {
 		url = runnel.Escape(url)
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/internal/htmlutil"
 	"github.com/runnelhq/runnel/templatetags/internal/tagtest"
 )
 
@@ -66,7 +67,7 @@ func TestStaticURLJoin(t *testing.T) {
 			t.Errorf("urljoin(%q, %q) = %q, want %q", c.base, c.ref, got, c.want)
 		}
 	}
-	if got := quote("a b/ü?&~_.-", "/"); got != "a%20b/%C3%BC%3F%26~_.-" {
+	if got := htmlutil.Quote("a b/ü?&~_.-", "/"); got != "a%20b/%C3%BC%3F%26~_.-" {
 		t.Errorf("quote: %q", got)
 	}
 }

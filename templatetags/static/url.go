@@ -1,34 +1,14 @@
 package static
 
-import "strings"
+import (
+	"strings"
 
-// quote is Python's urllib.parse.quote: every byte but ASCII letters,
-// digits, "_.-~" and those in safe is %-escaped.
-func quote(s, safe string) string {
-	const hex = "0123456789ABCDEF"
-	var b []byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_.-~", c) >= 0 || strings.IndexByte(safe, c) >= 0) {
-			if b != nil {
-				b = append(b, c)
-			}
-			continue
-		}
-		if b == nil {
-			b = append(make([]byte, 0, len(s)+16), s[:i]...)
-		}
-		b = append(b, '%', hex[c>>4], hex[c&15])
-	}
-	if b == nil {
-		return s
-	}
-	return string(b)
-}
+	"github.com/runnelhq/runnel/internal/htmlutil"
+)
 
 // iriToURI is Django's iri_to_uri: it %-escapes the characters that may not
 // appear in a URI, leaving reserved characters and existing escapes alone.
-func iriToURI(s string) string { return quote(s, "/#%[]=:;$&()+,!?*@'~") }
+func iriToURI(s string) string { return htmlutil.Quote(s, "/#%[]=:;$&()+,!?*@'~") }
 
 // joinURL is Python's urllib.parse.urljoin for a reference made only of a
 // path (as a quoted path is): the path is resolved against base's path,

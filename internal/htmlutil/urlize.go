@@ -1,4 +1,4 @@
-package runnel
+package htmlutil
 
 import (
 	"math"
@@ -6,18 +6,20 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/runnelhq/runnel/internal/pystr"
 )
 
 // urlize is Django's Urlizer (django.utils.html.urlize): it turns URLs
 // (http://, https://, www. and bare domains ending in .com, .edu, .gov, .int,
 // .mil, .net or .org) and email addresses in text into links. Punctuation
 // and unbalanced brackets around a link stay outside it. Unless limit is
-// noTrimLimit, link texts longer than limit are cut to limit-1 characters
+// NoTrimLimit, link texts longer than limit are cut to limit-1 characters
 // and "…". Link texts and
 // surrounding text are escaped when autoescape is on and the input was not
 // safe. Bare domains get "http://", as in Django 6 (its URLIZE_ASSUME_HTTPS
 // setting is not supported).
-func urlize(text string, safeInput bool, limit int, nofollow, autoescape bool) string {
+func Urlize(text string, safeInput bool, limit int, nofollow, autoescape bool) string {
 	var b strings.Builder
 	b.Grow(len(text) + 32)
 	for i := 0; i < len(text); {
@@ -43,8 +45,8 @@ func urlizeSep(s string, i int) bool {
 	return spaceAt(s, i) > 0
 }
 
-// noTrimLimit is the limit of urlize that leaves link texts whole.
-const noTrimLimit = math.MinInt
+// NoTrimLimit is the limit of urlize that leaves link texts whole.
+const NoTrimLimit = math.MinInt
 
 // maxURLLength is Django's MAX_URL_LENGTH: longer words are not linked.
 const maxURLLength = 2048
@@ -53,7 +55,7 @@ const maxURLLength = 2048
 func urlizeWord(word string, safeInput bool, limit int, nofollow, autoescape bool) string {
 	plain := func() string {
 		if !safeInput && autoescape {
-			return escapeHTML(word)
+			return Escape(word)
 		}
 		return word
 	}
@@ -66,29 +68,29 @@ func urlizeWord(word string, safeInput bool, limit int, nofollow, autoescape boo
 	if nofollow {
 		rel = ` rel="nofollow"`
 	}
-	n := runeLen(middle)
+	n := pystr.Len(middle)
 	switch {
 	case n <= maxURLLength && isSimpleURL(middle):
-		href = smartURLQuote(unescapeHTML(middle))
+		href = smartURLQuote(Unescape(middle))
 	case n <= maxURLLength && isSimpleURL2(middle):
-		href = smartURLQuote("http://" + unescapeHTML(middle))
+		href = smartURLQuote("http://" + Unescape(middle))
 	case !strings.Contains(middle, ":") && isEmailSimple(middle):
 		at := strings.LastIndexByte(middle, '@')
-		href = "mailto:" + pyQuote(middle[:at], "") + "@" + pyQuote(middle[at+1:], "")
+		href = "mailto:" + Quote(middle[:at], "") + "@" + Quote(middle[at+1:], "")
 		rel = ""
 	}
 	if href == "" {
 		return plain()
 	}
 	trimmed := middle
-	if limit != noTrimLimit && n > limit {
+	if limit != NoTrimLimit && n > limit {
 		rs := []rune(middle)
 		trimmed = string(rs[:max(0, limit-1)]) + "…"
 	}
 	if autoescape && !safeInput {
-		lead, trail, trimmed = escapeHTML(lead), escapeHTML(trail), escapeHTML(trimmed)
+		lead, trail, trimmed = Escape(lead), Escape(trail), Escape(trimmed)
 	}
-	return lead + `<a href="` + escapeHTML(href) + `"` + rel + ">" + trimmed + "</a>" + trail
+	return lead + `<a href="` + Escape(href) + `"` + rel + ">" + trimmed + "</a>" + trail
 }
 
 // trimPunctuation is Urlizer.trim_punctuation: it splits a word into leading
@@ -145,7 +147,7 @@ func trimPunctuation(word string) (lead, middle, trail string) {
 			} else {
 				potential = middle[len(middle)-1:]
 			}
-			unescaped := unescapeHTML(potential)
+			unescaped := Unescape(potential)
 			if unescaped == potential || strings.HasSuffix(unescaped, ";") {
 				rstripped = strings.TrimRight(middle, ".,:;!")
 				trailStart := len(rstripped)
@@ -246,7 +248,7 @@ func isSimpleURL2(s string) bool {
 // two characters, or an IP address literal in brackets. Non-ASCII letters
 // are accepted in the domain (internationalized domain names).
 func isEmailSimple(s string) bool {
-	if s == "" || runeLen(s) > 320 {
+	if s == "" || pystr.Len(s) > 320 {
 		return false
 	}
 	at := strings.LastIndexByte(s, '@')
@@ -311,7 +313,7 @@ func emailDomain(d string) bool {
 		return r < utf8.RuneSelf && (isASCIIAlnum(byte(r)) || r == '-') || r >= 0xa1 && unicode.IsLetter(r) || r >= 0xa1 && unicode.IsDigit(r)
 	}
 	for i, lab := range labels {
-		n := runeLen(lab)
+		n := pystr.Len(lab)
 		last := i == len(labels)-1
 		if n == 0 || n > 63 || lab[len(lab)-1] == '-' || (!last && lab[0] == '-') {
 			return false
@@ -333,7 +335,7 @@ func emailDomain(d string) bool {
 // re-encodes the query string.
 func smartURLQuote(u string) string {
 	const safe = "!$&'()*+,;=:/?#[]@~"
-	uq := func(seg string) string { return pyQuote(pyUnquote(seg), safe) }
+	uq := func(seg string) string { return Quote(pyUnquote(seg), safe) }
 	scheme, netloc, path, query, fragment, ok := urlSplit(u)
 	if !ok {
 		return uq(u)
@@ -359,7 +361,7 @@ func smartURLQuote(u string) string {
 
 // quotePlus is Python's urllib.parse.quote_plus with no safe characters.
 func quotePlus(s string) string {
-	return strings.ReplaceAll(pyQuote(s, " "), " ", "+")
+	return strings.ReplaceAll(Quote(s, " "), " ", "+")
 }
 
 // pyUnquote is Python's urllib.parse.unquote: %XX sequences are decoded as
@@ -508,3 +510,22 @@ var usesNetloc = map[string]bool{"": true, "ftp": true, "http": true, "gopher": 
 	"imap": true, "wais": true, "file": true, "mms": true, "https": true, "shttp": true, "snews": true,
 	"prospero": true, "rtsp": true, "rtsps": true, "rtspu": true, "rsync": true, "svn": true, "svn+ssh": true,
 	"sftp": true, "nfs": true, "git": true, "git+ssh": true, "ws": true, "wss": true, "itms-services": true}
+
+// Quote is Python's urllib.parse.quote(s, safe): UTF-8 bytes other than
+// letters, digits, "_.-~" and the ASCII characters of safe become %XX.
+func Quote(s, safe string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '_' || c == '.' || c == '-' || c == '~' || (c < utf8.RuneSelf && strings.IndexByte(safe, c) >= 0) {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}

@@ -1,49 +1,51 @@
-package runnel
+package htmlutil
 
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/runnelhq/runnel/internal/pystr"
 )
 
-// pyHTMLParser is a port of the tokenizer of Python's html.parser.HTMLParser,
+// parser is a port of the tokenizer of Python's html.parser.HTMLParser,
 // which Django's strip_tags and its HTML truncation (truncatechars_html,
 // truncatewords_html) are built on. Their output on malformed markup depends
 // on exactly how that parser splits text, tags, comments and character
 // references, so the port keeps its rules, including its regular
 // expressions' backtracking, rather than using a spec-compliant HTML parser.
-type pyHTMLParser struct {
+type parser struct {
 	raw             string // unprocessed input (Python's rawdata)
 	convertCharrefs bool   // pass text with references decoded, in one piece
 	cdataElem       string // "script" or "style" while inside one
 	starttagText    string // source of the last start tag
-	h               htmlHandler
+	h               handler
 	stop            bool // set by a handler to abandon parsing
 }
 
-// htmlHandler receives what pyHTMLParser finds. Comments, declarations and
+// handler receives what parser finds. Comments, declarations and
 // processing instructions are dropped, as both of runnel's users do.
-type htmlHandler interface {
-	startTag(p *pyHTMLParser, tag string, selfClosing bool)
-	endTag(p *pyHTMLParser, tag string)
-	data(p *pyHTMLParser, text string)
-	entityRef(p *pyHTMLParser, name string)
-	charRef(p *pyHTMLParser, name string)
+type handler interface {
+	startTag(p *parser, tag string, selfClosing bool)
+	endTag(p *parser, tag string)
+	data(p *parser, text string)
+	entityRef(p *parser, name string)
+	charRef(p *parser, name string)
 }
 
 // feed parses as much of s as can be parsed without knowing what follows.
-func (p *pyHTMLParser) feed(s string) {
+func (p *parser) feed(s string) {
 	p.raw += s
 	p.goahead(false)
 }
 
 // close parses the rest of the input as if followed by the end of file.
-func (p *pyHTMLParser) close() { p.goahead(true) }
+func (p *parser) close() { p.goahead(true) }
 
 // text hands a run of text to the handler, decoding references first when
 // the parser converts them.
-func (p *pyHTMLParser) text(s string) {
+func (p *parser) text(s string) {
 	if p.convertCharrefs && p.cdataElem == "" {
-		s = unescapeHTML(s)
+		s = Unescape(s)
 	}
 	p.h.data(p, s)
 }
@@ -51,7 +53,7 @@ func (p *pyHTMLParser) text(s string) {
 // goahead is HTMLParser.goahead: it handles the input up to the first
 // construct that may be incomplete (everything when end is true) and keeps
 // the rest in p.raw.
-func (p *pyHTMLParser) goahead(end bool) {
+func (p *parser) goahead(end bool) {
 	raw := p.raw
 	i, n := 0, len(raw)
 loop:
@@ -65,7 +67,7 @@ loop:
 				amppos := strings.LastIndexByte(raw[max(i, n-34):], '&')
 				if amppos >= 0 {
 					amppos += max(i, n-34)
-					if strings.IndexFunc(raw[amppos:], func(r rune) bool { return r == ';' || pySpace(r) }) < 0 {
+					if strings.IndexFunc(raw[amppos:], func(r rune) bool { return r == ';' || pystr.IsSpace(r) }) < 0 {
 						break
 					}
 				}
@@ -199,7 +201,7 @@ loop:
 // interesting finds the next place the parser must look at outside the
 // text-converting mode: "<" or "&" normally, the closing tag inside script
 // or style. It returns -1 when there is none.
-func (p *pyHTMLParser) interesting(raw string, i int) int {
+func (p *parser) interesting(raw string, i int) int {
 	if p.cdataElem == "" {
 		k := strings.IndexAny(raw[i:], "<&")
 		if k < 0 {
@@ -252,13 +254,13 @@ func spaceAt(s string, i int) int {
 		return 0
 	}
 	if c := s[i]; c < utf8.RuneSelf {
-		if pySpace(rune(c)) {
+		if pystr.IsSpace(rune(c)) {
 			return 1
 		}
 		return 0
 	}
 	r, w := utf8.DecodeRuneInString(s[i:])
-	if pySpace(r) {
+	if pystr.IsSpace(r) {
 		return w
 	}
 	return 0
@@ -455,7 +457,7 @@ func matchAttr(s string, i int) (int, bool) {
 		return 0, false
 	}
 	prev, _ := utf8.DecodeLastRuneInString(s[:i])
-	if !(prev == '\'' || prev == '"' || prev == '/' || pySpace(prev)) {
+	if !(prev == '\'' || prev == '"' || prev == '/' || pystr.IsSpace(prev)) {
 		return 0, false
 	}
 	if spaceAt(s, i) > 0 || s[i] == '/' || s[i] == '>' {
@@ -557,7 +559,7 @@ func checkStartTag(s string, i int) int {
 
 // parseStartTag handles the start tag at raw[i] and returns the position
 // after it, or -1 when it is incomplete.
-func (p *pyHTMLParser) parseStartTag(i int) int {
+func (p *parser) parseStartTag(i int) int {
 	raw := p.raw
 	p.starttagText = ""
 	endpos := checkStartTag(raw, i)
@@ -577,7 +579,7 @@ func (p *pyHTMLParser) parseStartTag(i int) int {
 	}
 	rest := ""
 	if k < endpos {
-		rest = pyStrip(raw[k:endpos])
+		rest = pystr.Strip(raw[k:endpos])
 	}
 	if rest != ">" && rest != "/>" {
 		p.h.data(p, raw[i:endpos])
@@ -596,7 +598,7 @@ func (p *pyHTMLParser) parseStartTag(i int) int {
 
 // parseEndTag handles the end tag at raw[i] and returns the position after
 // it, or -1 when it is incomplete.
-func (p *pyHTMLParser) parseEndTag(i int) int {
+func (p *parser) parseEndTag(i int) int {
 	raw := p.raw
 	gt := indexFrom(raw, ">", i+1)
 	if gt < 0 {

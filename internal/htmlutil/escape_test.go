@@ -1,0 +1,62 @@
+package htmlutil
+
+import "testing"
+
+func TestEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                    "",
+		"plain":               "plain",
+		`<a href="x">'&'</a>`: "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;&#x27;&lt;/a&gt;",
+		"é<":                  "é&lt;",
+	} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+		if got := string(AppendEscape([]byte("x"), in)); got != "x"+want {
+			t.Errorf("AppendEscape(%q) = %q", in, got)
+		}
+	}
+}
+
+// TestUnescape checks Python's html.unescape rules.
+func TestUnescape(t *testing.T) {
+	for in, want := range map[string]string{
+		"&lt;b&gt;":   "<b>",
+		"&amp;amp;":   "&amp;",
+		"&#39;&#x27;": "''",
+		"&#x80;":      "€", // Windows-1252 for 0x80–0x9F
+		"&#xD800;":    "\uFFFD",
+		"&copy2026":   "©2026", // a named reference without its semicolon
+		"&nosuch;":    "&nosuch;",
+	} {
+		if got := Unescape(in); got != want {
+			t.Errorf("Unescape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestTruncate ports utils_tests.test_text's html truncation cases.
+func TestTruncate(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		n     int
+		words bool
+		want  string
+	}{
+		{"<p>one <b>two</b> three</p>", 2, true, "<p>one <b>two</b> …</p>"},
+		{"<p>one <b>two</b> three</p>", 3, true, "<p>one <b>two</b> three</p>"},
+		{"<p>Hello world</p>", 5, false, "<p>Hell…</p>"},
+		{"<p>Hi<br>there</p>", 4, false, "<p>Hi<br>t…</p>"}, // the ellipsis counts,
+		{"x", 0, false, ""},
+	} {
+		if got := Truncate(c.in, c.n, c.words); got != c.want {
+			t.Errorf("Truncate(%q, %d, words=%v) = %q, want %q", c.in, c.n, c.words, got, c.want)
+		}
+	}
+}
+
+func TestQuote(t *testing.T) {
+	if got := Quote("a b/ü?", "/"); got != "a%20b/%C3%BC%3F" {
+		t.Errorf("Quote = %q", got)
+	}
+}
