@@ -6,7 +6,6 @@
 package pystr
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -36,37 +35,6 @@ func Split(s string) []string { return strings.FieldsFunc(s, IsSpace) }
 
 // Len is Python's len() of a str: the number of code points.
 func Len(s string) int { return utf8.RuneCountInString(s) }
-
-// Repr is Python's repr() of a str.
-func Repr(s string) string {
-	q := byte('\'')
-	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
-		q = '"'
-	}
-	var b strings.Builder
-	b.WriteByte(q)
-	for _, r := range s {
-		switch {
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == rune(q):
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(q)
-	return b.String()
-}
 
 // ParseInt is int() of a str.
 func ParseInt(s string) (int64, error) {
@@ -107,26 +75,4 @@ func ParseInt(s string) (int64, error) {
 		return 0, Errorf(ValueError, "integer too large")
 	}
 	return v, nil
-}
-
-// Digit returns the value of a decimal digit: ASCII, or one of the
-// common non-Latin digit sets that Python's int() also accepts.
-func Digit(r rune) (int, bool) {
-	if r >= '0' && r <= '9' {
-		return int(r - '0'), true
-	}
-	for _, z := range digitZeros {
-		if r >= z && r <= z+9 {
-			return int(r - z), true
-		}
-	}
-	return 0, false
-}
-
-// digitZeros are the code points of the digit zero of the decimal digit
-// sets Digit knows besides ASCII.
-var digitZeros = [...]rune{
-	0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66,
-	0xCE6, 0xD66, 0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0,
-	0x1810, 0xFF10,
 }

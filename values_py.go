@@ -1,0 +1,77 @@
+package runnel
+
+import (
+	"reflect"
+
+	"github.com/runnelhq/runnel/internal/numberformat"
+	"github.com/runnelhq/runnel/internal/pystr"
+)
+
+// pyValues is how the engine's values look to Python, for the Python
+// semantics in internal/pystr and internal/numberformat: str() and repr()
+// as the engine prints values, float() as the engine converts them, and
+// which values are mappings. It has no state, so passing it costs nothing.
+type pyValues struct{}
+
+func (pyValues) Str(v any) string            { return toStr(v) }
+func (pyValues) Float(v any) (float64, bool) { return toFloat(v) }
+
+// Repr quotes text as Python's repr() does and gives other values as the
+// engine prints lists and dicts.
+func (pyValues) Repr(v any) string {
+	if s, ok := isString(v); ok {
+		return pystr.Repr(s)
+	}
+	return pyRepr(v)
+}
+
+// IsMapping reports whether Python would treat v as a mapping argument of
+// "%": anything with __getitem__ that is neither a tuple nor a string, so
+// lists and dicts.
+func (pyValues) IsMapping(v any) bool {
+	switch v.(type) {
+	case nil, string, SafeString, bool:
+		return false
+	case *OrderedMap, []any, map[string]any:
+		return true
+	}
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Map, reflect.Slice, reflect.Array:
+		return true
+	}
+	return false
+}
+
+// Lookup looks key up in a map value for "%(key)s".
+func (pyValues) Lookup(v any, key string) (any, bool) {
+	switch m := v.(type) {
+	case map[string]any:
+		x, ok := m[key]
+		return indirect(x), ok
+	case *OrderedMap:
+		x, ok := m.Get(key)
+		return indirect(x), ok
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Map || rv.Type().Key().Kind() != reflect.String {
+		return nil, false
+	}
+	x := rv.MapIndex(reflect.ValueOf(key).Convert(rv.Type().Key()))
+	if !x.IsValid() {
+		return nil, false
+	}
+	return indirect(x.Interface()), true
+}
+
+// pyFormat is Python's ("%" + spec) % v, for the stringformat filter.
+func pyFormat(spec string, v any) (string, error) {
+	return pystr.Format(spec, indirect(v), pyValues{})
+}
+
+// floatFormat is Django's floatformat of a template value.
+func floatFormat(v any, arg string) (string, bool) {
+	return numberformat.FloatFormat(indirect(v), arg, pyValues{})
+}
+
+// fileSizeFormat is Django's filesizeformat of a template value.
+func fileSizeFormat(v any) string { return numberformat.FileSize(indirect(v)) }
