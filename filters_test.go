@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/runnelhq/runnel/internal/pystr"
 )
 
 // These are the template-level cases of Django's
@@ -499,21 +497,6 @@ func TestEveryBuiltinFilter(t *testing.T) {
 	for _, n := range strings.Fields(names) {
 		if builtins.filters[n] == nil {
 			t.Errorf("filter %s is not registered", n)
-		}
-	}
-}
-func TestFirstWordsMatchesSplit(t *testing.T) {
-	for _, s := range []string{"", " ", "a", " a  b\tc\nd ", "héllo wörld  x", "\u00a0a\u2003b", "one two three four"} {
-		for n := 1; n < 6; n++ {
-			w := pystr.Split(s)
-			want, wantMore := strings.Join(w, " "), false
-			if len(w) > n {
-				want, wantMore = strings.Join(w[:n], " "), true
-			}
-			got, more := firstWords(s, n)
-			if got != want || more != wantMore {
-				t.Errorf("firstWords(%q, %d) = %q, %v; want %q, %v", s, n, got, more, want, wantMore)
-			}
 		}
 	}
 }

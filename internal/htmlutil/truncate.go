@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/runnelhq/runnel/internal/pystr"
+	utext "github.com/runnelhq/runnel/internal/text"
 )
 
 // voidElements are the HTML elements without an end tag.
@@ -117,7 +118,7 @@ func (t *truncator) data(p *parser, text string) {
 	}
 	if t.remaining < n {
 		t.remaining = 0
-		t.write(addTruncation(part, t.replacement))
+		t.write(utext.AddTruncation(part, t.replacement))
 		p.stop = true
 		return
 	}
@@ -145,15 +146,6 @@ func Truncate(text string, length int, words bool) string {
 		}
 	}
 	return t.out.String()
-}
-
-// addTruncation appends the truncation text unless text already ends with
-// it (Django's Truncator.add_truncation_text).
-func addTruncation(text, truncate string) string {
-	if strings.HasSuffix(text, truncate) {
-		return text
-	}
-	return text + truncate
 }
 
 // IsVoid reports whether tag is an HTML element without an end tag.
