@@ -10,6 +10,7 @@ import (
 	"github.com/runnelhq/runnel/internal/dateformat"
 	"github.com/runnelhq/runnel/internal/htmlutil"
 	"github.com/runnelhq/runnel/internal/numberformat"
+	"github.com/runnelhq/runnel/internal/pystr"
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -301,9 +302,9 @@ func (s *state) writeValue(v any) {
 	case float64:
 		// Django localizes floats for display: positional, never 1e+20.
 		if s.useL10n() {
-			s.out.WriteString(numberformat.Float(pyFloat(x)))
+			s.out.WriteString(numberformat.Float(pystr.Float(x)))
 		} else {
-			s.out.WriteString(pyFloat(x))
+			s.out.WriteString(pystr.Float(x))
 		}
 		return
 	case undefinedT:

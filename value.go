@@ -145,7 +145,7 @@ func toStr(v any) string {
 	case int64:
 		return strconv.FormatInt(x, 10)
 	case float64:
-		return pyFloat(x)
+		return pystr.Float(x)
 	case bool:
 		if x {
 			return "True"
@@ -178,9 +178,9 @@ func toStr(v any) string {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		return strconv.FormatUint(rv.Uint(), 10)
 	case reflect.Float32:
-		return pyFloat32(float32(rv.Float()))
+		return pystr.Float32(float32(rv.Float()))
 	case reflect.Float64:
-		return pyFloat(rv.Float())
+		return pystr.Float(rv.Float())
 	case reflect.Bool:
 		return toStr(rv.Bool())
 	case reflect.Slice, reflect.Array:
@@ -231,64 +231,6 @@ func pyRepr(v any) string {
 		return pystr.Repr(rv.String())
 	}
 	return toStr(v)
-}
-
-// pyFloat formats a float64 like Python's repr(float).
-func pyFloat(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	case math.IsNaN(f):
-		return "nan"
-	}
-	return pyFloatDigits(strconv.FormatFloat(f, 'e', -1, 64))
-}
-
-func pyFloat32(f float32) string {
-	if math.IsInf(float64(f), 0) || math.IsNaN(float64(f)) {
-		return pyFloat(float64(f))
-	}
-	return pyFloatDigits(strconv.FormatFloat(float64(f), 'e', -1, 32))
-}
-
-// pyFloatDigits turns Go's shortest 'e' form into Python's repr layout:
-// positional for exponents in [-4, 16), scientific otherwise.
-func pyFloatDigits(e string) string {
-	neg := false
-	if e[0] == '-' {
-		neg = true
-		e = e[1:]
-	}
-	mant, expS, _ := strings.Cut(e, "e")
-	exp, _ := strconv.Atoi(expS)
-	digits := strings.Replace(mant, ".", "", 1)
-	var out string
-	if exp >= -4 && exp < 16 {
-		if exp < 0 {
-			out = "0." + strings.Repeat("0", -exp-1) + digits
-		} else if len(digits) <= exp+1 {
-			out = digits + strings.Repeat("0", exp+1-len(digits)) + ".0"
-		} else {
-			out = digits[:exp+1] + "." + digits[exp+1:]
-		}
-	} else {
-		m := digits[:1]
-		if len(digits) > 1 {
-			m += "." + digits[1:]
-		}
-		sign := "+"
-		if exp < 0 {
-			sign = "-"
-			exp = -exp
-		}
-		out = fmt.Sprintf("%se%s%02d", m, sign, exp)
-	}
-	if neg {
-		return "-" + out
-	}
-	return out
 }
 
 // truthy reports whether v is true in a condition, following Python:

@@ -56,3 +56,14 @@ func TestParseInt(t *testing.T) {
 		t.Errorf("message %q", err)
 	}
 }
+
+func TestFloat(t *testing.T) {
+	for f, want := range map[float64]string{1: "1.0", 0.1: "0.1", 1e16: "1e+16", 1e-5: "1e-05", 123456789012345.6: "123456789012345.6", -0.0001: "-0.0001"} {
+		if got := Float(f); got != want {
+			t.Errorf("Float(%v) = %s, want %s", f, got, want)
+		}
+	}
+	if got := Float32(0.1); got != "0.1" {
+		t.Errorf("Float32(0.1) = %s", got)
+	}
+}
