@@ -26,7 +26,7 @@ import (
 // Library returns the l10n library.
 func Library() *runnel.Library {
 	return runnel.NewLibrary().
-		Tag("localize", runnel.TagSpec{End: "endlocalize"}, compileLocalize).
+		Tag("localize", runnel.TagSpec{End: "endlocalize"}, tagutil.OnOffBlock(runnel.ContextWithLocalize)).
 		Filter("localize", localizeText).
 		Filter("unlocalize", localizeText)
 }
@@ -70,28 +70,4 @@ func Localize(v any) (string, bool) {
 		return numberformat.Float(runnel.ToString(v)), true
 	}
 	return "", false
-}
-
-// localizeNode is {% localize on|off %}…{% endlocalize %}.
-type localizeNode struct {
-	on   bool
-	body runnel.Body
-}
-
-// compileLocalize compiles {% localize %} ("on" when no argument is given).
-func compileLocalize(p *runnel.TagParser) (runnel.Node, error) {
-	on, err := tagutil.OnOff(p)
-	if err != nil {
-		return nil, err
-	}
-	body, err := p.Branches()[0].Body()
-	if err != nil {
-		return nil, err
-	}
-	return &localizeNode{on: on, body: body}, nil
-}
-
-// Render renders the body with localization on or off.
-func (n *localizeNode) Render(r *runnel.Renderer) error {
-	return r.RenderWith(runnel.ContextWithLocalize(r.Context(), n.on), n.body)
 }

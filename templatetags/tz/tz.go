@@ -25,7 +25,7 @@ import (
 // Library returns the tz library.
 func Library() *runnel.Library {
 	return runnel.NewLibrary().
-		Tag("localtime", runnel.TagSpec{End: "endlocaltime"}, compileLocaltime).
+		Tag("localtime", runnel.TagSpec{End: "endlocaltime"}, tagutil.OnOffBlock(runnel.ContextWithLocaltime)).
 		Tag("timezone", runnel.TagSpec{End: "endtimezone"}, compileTimezone).
 		Tag("get_current_timezone", runnel.TagSpec{}, compileGetCurrentTimezone).
 		Filter("localtime", func(r *runnel.Renderer, in any) any { return doTimezone(in, r.TimeZone()) }).
@@ -114,31 +114,6 @@ func timezoneFilter(in, arg any) any {
 }
 
 // ---- tags ----
-
-// localtimeNode is {% localtime on|off %}…{% endlocaltime %}.
-type localtimeNode struct {
-	on   bool
-	body runnel.Body
-}
-
-// compileLocaltime compiles {% localtime %} ("on" when no argument is
-// given).
-func compileLocaltime(p *runnel.TagParser) (runnel.Node, error) {
-	on, err := tagutil.OnOff(p)
-	if err != nil {
-		return nil, err
-	}
-	body, err := p.Branches()[0].Body()
-	if err != nil {
-		return nil, err
-	}
-	return &localtimeNode{on: on, body: body}, nil
-}
-
-// Render renders the body with time conversion for display on or off.
-func (n *localtimeNode) Render(r *runnel.Renderer) error {
-	return r.RenderWith(runnel.ContextWithLocaltime(r.Context(), n.on), n.body)
-}
 
 // timezoneNode is {% timezone zone %}…{% endtimezone %}.
 type timezoneNode struct {
