@@ -13,7 +13,10 @@ import (
 // which values are mappings. It has no state, so passing it costs nothing.
 type pyValues struct{}
 
-func (pyValues) Str(v any) string            { return toStr(v) }
+// Str is str() of v, as the engine prints it.
+func (pyValues) Str(v any) string { return toStr(v) }
+
+// Float is float() of v, as the engine converts it.
 func (pyValues) Float(v any) (float64, bool) { return toFloat(v) }
 
 // Repr quotes text as Python's repr() does and gives other values as the
