@@ -1,0 +1,205 @@
+package sse
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Handler streams a request's topics from a Broker as text/event-stream.
+// The zero values of its optional fields take the defaults.
+type Handler struct {
+	// Broker is the source of events.
+	Broker *Broker
+	// Topics returns the topics the request subscribes to. An error answers
+	// 400 with its message.
+	Topics func(r *http.Request) ([]string, error)
+	// Authorize, if set, decides whether the request may subscribe to the
+	// topics; an error answers 403 before the first byte.
+	Authorize func(r *http.Request, topics []string) error
+	// Retry is the reconnection delay suggested to clients (default 2 s).
+	Retry time.Duration
+	// KeepAlive is the interval of the keep-alive comments that keep
+	// proxies from closing an idle stream (default 15 s). One timer serves
+	// every open stream of the handler.
+	KeepAlive time.Duration
+	// WriteTimeout bounds every write: a client that stops reading is
+	// evicted when a write does not complete in time (default 10 s).
+	WriteTimeout time.Duration
+	// OnConnect and OnDisconnect, if set, are called when a stream starts
+	// and ends (for presence lists and cleanup). OnDisconnect is always
+	// called once for each OnConnect, whatever ended the stream.
+	OnConnect    func(r *http.Request, topics []string)
+	OnDisconnect func(r *http.Request, topics []string)
+
+	hbOnce sync.Once
+	hb     *heartbeat
+}
+
+// ServeHTTP subscribes the request to its topics, resuming from its
+// Last-Event-ID header (or lastEventId query parameter, for polyfills), and
+// writes events until the client goes away, the stream is reset, or a write
+// does not complete within WriteTimeout.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	topics, err := h.Topics(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if h.Authorize != nil {
+		if err := h.Authorize(r, topics); err != nil {
+			http.Error(w, err.Error(), http.StatusForbidden)
+			return
+		}
+	}
+	last := r.Header.Get("Last-Event-ID")
+	if last == "" {
+		last = r.URL.Query().Get("lastEventId")
+	}
+	sub, err := h.Broker.Subscribe(topics, last)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	defer sub.Close()
+	if h.OnConnect != nil {
+		h.OnConnect(r, topics)
+	}
+	if h.OnDisconnect != nil {
+		defer h.OnDisconnect(r, topics)
+	}
+
+	hdr := w.Header()
+	hdr.Set("Content-Type", "text/event-stream")
+	hdr.Set("Cache-Control", "no-cache")
+	hdr.Set("X-Accel-Buffering", "no") // nginx: do not buffer this response
+	if r.ProtoMajor == 1 {
+		hdr.Set("Connection", "keep-alive") // connection-specific: not on HTTP/2 and later
+	}
+	w.WriteHeader(http.StatusOK)
+
+	c := &conn{w: w, rc: http.NewResponseController(w), timeout: orDefault(h.WriteTimeout, 10*time.Second)}
+	retry := orDefault(h.Retry, 2*time.Second)
+	if err := c.write([]byte("retry: " + strconv.FormatInt(retry.Milliseconds(), 10) + "\n\n")); err != nil {
+		return
+	}
+
+	h.hbOnce.Do(func() { h.hb = newHeartbeat(orDefault(h.KeepAlive, 15*time.Second)) })
+	h.hb.join()
+	defer h.hb.leave()
+	ctx := r.Context()
+	for {
+		msg, ok := sub.Next(ctx, h.hb.tick())
+		if !ok {
+			if ctx.Err() != nil {
+				return
+			}
+			if c.write(keepAliveComment) != nil { // the shared timer ticked
+				return
+			}
+			continue
+		}
+		if c.write(msg.Wire) != nil || msg.Reset {
+			return
+		}
+	}
+}
+
+var keepAliveComment = []byte(": keep-alive\n\n")
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// conn writes to one client with a deadline on every write.
+type conn struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	timeout time.Duration
+}
+
+// write writes and flushes p, failing when the client does not take it
+// within the timeout. A writer that cannot set deadlines (some test
+// recorders, some middleware) is written without one.
+func (c *conn) write(p []byte) error {
+	if err := c.rc.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	if _, err := c.w.Write(p); err != nil {
+		return err
+	}
+	if err := c.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	return nil
+}
+
+// heartbeat is one timer for every stream of a handler: each tick closes
+// the current channel, which wakes every stream waiting on it, and opens a
+// new one. The timer runs only while some stream is open, so an idle
+// handler holds no goroutine.
+type heartbeat struct {
+	every time.Duration
+
+	mu    sync.Mutex
+	ch    chan struct{}
+	n     int           // open streams
+	stop  chan struct{} // ends the timer goroutine
+	ticks func(d time.Duration) (<-chan time.Time, func())
+}
+
+func newHeartbeat(every time.Duration) *heartbeat {
+	return &heartbeat{every: every, ch: make(chan struct{}), ticks: func(d time.Duration) (<-chan time.Time, func()) {
+		t := time.NewTicker(d)
+		return t.C, t.Stop
+	}}
+}
+
+// tick returns the channel that the next tick closes.
+func (hb *heartbeat) tick() <-chan struct{} {
+	hb.mu.Lock()
+	defer hb.mu.Unlock()
+	return hb.ch
+}
+
+// join counts a stream in, starting the timer for the first.
+func (hb *heartbeat) join() {
+	hb.mu.Lock()
+	defer hb.mu.Unlock()
+	hb.n++
+	if hb.n == 1 {
+		hb.stop = make(chan struct{})
+		c, stopTicker := hb.ticks(hb.every)
+		go hb.run(c, stopTicker, hb.stop)
+	}
+}
+
+// leave counts a stream out, stopping the timer after the last.
+func (hb *heartbeat) leave() {
+	hb.mu.Lock()
+	defer hb.mu.Unlock()
+	hb.n--
+	if hb.n == 0 {
+		close(hb.stop)
+	}
+}
+
+func (hb *heartbeat) run(c <-chan time.Time, stopTicker func(), stop chan struct{}) {
+	defer stopTicker()
+	for {
+		select {
+		case <-c:
+			hb.mu.Lock()
+			close(hb.ch)
+			hb.ch = make(chan struct{})
+			hb.mu.Unlock()
+		case <-stop:
+			return
+		}
+	}
+}
