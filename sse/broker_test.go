@@ -12,7 +12,7 @@ import (
 // clock is a controllable clock.
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time         { return c.t }
+func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 func newTestBroker(o BrokerOptions) (*Broker, *clock) {
