@@ -17,7 +17,7 @@
 //		Topics: func(r *http.Request) ([]string, error) { return []string{"prices"}, nil },
 //	})
 //	// elsewhere, as prices change:
-//	html, _ := sse.Render(ctx, eng, "ticker.html#row", quote)
+//	html, _ := sse.Render(ctx, eng, "ticker.html#row", map[string]any{"q": quote})
 //	broker.Publish("prices", sse.HTMX("row-"+quote.Symbol, html))
 package sse
 
