@@ -375,3 +375,26 @@ func (b *Broker) Subscribers(topic string) int {
 	}
 	return 0
 }
+
+// LastID returns the ID a subscriber of topics would have after the last
+// event published so far. A page that renders the current state can hand
+// it to its EventSource (as ?lastEventId=…), so that the events published
+// between the render and the connection are replayed, not lost.
+func (b *Broker) LastID(topics ...string) (string, error) {
+	names := slices.Clone(topics)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if len(names) == 0 {
+		return "", fmt.Errorf("%w: no topic", ErrTopic)
+	}
+	s := &Subscription{b: b, topics: names, cursor: make(map[string]uint64, len(names))}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, n := range names {
+		if err := checkTopic(n); err != nil {
+			return "", err
+		}
+		s.cursor[n] = b.topic(n).seq
+	}
+	return s.id(), nil
+}

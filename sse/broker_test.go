@@ -234,3 +234,21 @@ func TestBrokerRefuses(t *testing.T) {
 		t.Errorf("no topics: %v", err)
 	}
 }
+
+// TestBrokerLastID: the ID of "now" resumes exactly after what was
+// published before it.
+func TestBrokerLastID(t *testing.T) {
+	b, _ := newTestBroker(BrokerOptions{})
+	publish(t, b, "a", "1")
+	publish(t, b, "b", "1")
+	now, err := b.LastID("b", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish(t, b, "a", "2")
+	s, _ := b.Subscribe([]string{"a", "b"}, now)
+	defer s.Close()
+	if ev, reset := drain(t, s); reset || datas(ev) != "2" {
+		t.Fatalf("got %q (reset %v), want only what came after LastID", datas(ev), reset)
+	}
+}
