@@ -25,6 +25,16 @@ go test -race -count=1 ./...
 echo "== bench module: tests and one run of every benchmark"
 (cd bench && go test -count=1 ./... && go test -run '^$' -bench . -benchtime 1x ./...)
 
+echo "== sse/redisbroker module (its own redis-server processes, on their own ports)"
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "installing redis-server from Debian's packages"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null || echo "could not install redis-server"
+fi
+# In CI a missing redis-server is a failure, not a skip.
+(cd sse/redisbroker && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... && RUNNEL_REQUIRE_REDIS="${CI:+1}" go test -race -count=1 ./...)
+
 echo "== browser tests (headless Chromium)"
 if [ -d browsertest ]; then
   if [ ! -x /usr/bin/chromium ]; then

@@ -209,6 +209,11 @@ func (b *Broker) Subscribe(topics []string, lastEventID string) (*Subscription, 
 	return s, nil
 }
 
+// Stream implements [Source]: it is Subscribe.
+func (b *Broker) Stream(topics []string, lastEventID string) (Stream, error) {
+	return b.Subscribe(topics, lastEventID)
+}
+
 // since returns the events after seq, and false when some of them are no
 // longer in the history (or seq is ahead of the topic).
 func (t *topic) since(seq uint64) ([]*stored, bool) {

@@ -1,6 +1,7 @@
 package sse
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -8,11 +9,29 @@ import (
 	"time"
 )
 
-// Handler streams a request's topics from a Broker as text/event-stream.
+// Source is where a Handler's events come from: a [Broker] in this process,
+// or a broker shared by several servers (runnel/sse/redisbroker).
+type Source interface {
+	// Stream subscribes to topics, resuming after lastEventID ("" for a
+	// new client), as [Broker.Subscribe] does.
+	Stream(topics []string, lastEventID string) (Stream, error)
+}
+
+// Stream is one client's subscription: the messages to write to it, in
+// order. [*Subscription] is the Broker's.
+type Stream interface {
+	// Next waits for the next message, or returns false when ctx ends or
+	// wake is closed (the shared keep-alive timer).
+	Next(ctx context.Context, wake <-chan struct{}) (Message, bool)
+	// Close ends the subscription.
+	Close()
+}
+
+// Handler streams a request's topics from a Source as text/event-stream.
 // The zero values of its optional fields take the defaults.
 type Handler struct {
 	// Broker is the source of events.
-	Broker *Broker
+	Broker Source
 	// Topics returns the topics the request subscribes to. An error answers
 	// 400 with its message.
 	Topics func(r *http.Request) ([]string, error)
@@ -58,7 +77,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if last == "" {
 		last = r.URL.Query().Get("lastEventId")
 	}
-	sub, err := h.Broker.Subscribe(topics, last)
+	sub, err := h.Broker.Stream(topics, last)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
