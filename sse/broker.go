@@ -21,7 +21,7 @@ type BrokerOptions struct {
 	// HistoryAge is how long an event stays replayable (default 5 minutes).
 	HistoryAge time.Duration
 	// Backlog is how many events a subscriber may fall behind before it is
-	// disconnected with the reset event (default 256).
+	// disconnected with the reset event (default 64).
 	Backlog int
 	// Now is the clock (default time.Now); tests give their own.
 	Now func() time.Time
@@ -73,7 +73,7 @@ func NewBroker(opts BrokerOptions) *Broker {
 		opts.HistoryAge = 5 * time.Minute
 	}
 	if opts.Backlog <= 0 {
-		opts.Backlog = 256
+		opts.Backlog = 64
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
