@@ -3,10 +3,10 @@ package i18n
 import (
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/internal/pystr"
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -151,20 +151,14 @@ func tokenMsg(toks []syntax.Token, trimmed bool, vars []string) (string, []strin
 	return msg, vars
 }
 
-// isPySpace reports whether Python's str.isspace (and the \s of its regular
-// expressions) holds for r.
-func isPySpace(r rune) bool {
-	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
-}
-
 // trimWhitespace is Django's translation.trim_whitespace: strip the ends,
 // and turn each whitespace run that holds a newline into one space.
 func trimWhitespace(s string) string {
-	s = strings.TrimFunc(s, isPySpace)
+	s = strings.TrimFunc(s, pystr.IsSpace)
 	var b strings.Builder
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if !isPySpace(r) {
+		if !pystr.IsSpace(r) {
 			b.WriteString(s[i : i+size])
 			i += size
 			continue
@@ -173,7 +167,7 @@ func trimWhitespace(s string) string {
 		newline := false
 		for j < len(s) {
 			r, size := utf8.DecodeRuneInString(s[j:])
-			if !isPySpace(r) {
+			if !pystr.IsSpace(r) {
 				break
 			}
 			if r == '\n' {
@@ -402,7 +396,7 @@ func percentFormat(f string, data *formatData) (string, error) {
 		}
 		for i < len(f) && f[i] >= '0' && f[i] <= '9' {
 			width = width*10 + int(f[i]-'0')
-			if width > maxFormatWidth {
+			if width > pystr.MaxWidth {
 				return "", &formatError{"width too big", false}
 			}
 			i++
@@ -415,7 +409,7 @@ func percentFormat(f string, data *formatData) (string, error) {
 			prec = 0
 			for i < len(f) && f[i] >= '0' && f[i] <= '9' {
 				prec = prec*10 + int(f[i]-'0')
-				if prec > maxFormatWidth {
+				if prec > pystr.MaxWidth {
 					return "", &formatError{"precision too big", false}
 				}
 				i++
@@ -445,7 +439,7 @@ func percentFormat(f string, data *formatData) (string, error) {
 		case 'r':
 			val = runnel.Repr(val)
 		case 'a':
-			val = pyASCII(runnel.Repr(val))
+			val = pystr.ASCII(runnel.Repr(val))
 		case 'c':
 			if utf8.RuneCountInString(val) != 1 {
 				return "", &formatError{fmt.Sprintf("%%c requires an int or a unicode character, not a string of length %d", utf8.RuneCountInString(val)), false}
@@ -472,27 +466,3 @@ func percentFormat(f string, data *formatData) (string, error) {
 	}
 	return b.String(), nil
 }
-
-// pyASCII escapes the non-ASCII characters of a repr as Python's ascii()
-// does.
-func pyASCII(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r < 0x80:
-			b.WriteRune(r)
-		case r <= 0xff:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r <= 0xffff:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			fmt.Fprintf(&b, `\U%08x`, r)
-		}
-	}
-	return b.String()
-}
-
-// maxFormatWidth bounds the width and precision of a %-directive, as the
-// stringformat filter does, so that a hostile catalog cannot make the
-// render allocate without end.
-const maxFormatWidth = 1 << 20
