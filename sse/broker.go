@@ -338,10 +338,7 @@ func (s *Subscription) message(e *stored) Message {
 	if e.seq > s.cursor[e.topic] {
 		s.cursor[e.topic] = e.seq
 	}
-	id := s.id()
-	wire := make([]byte, 0, len(id)+5+len(e.body))
-	wire = append(append(append(wire, "id: "...), id...), '\n')
-	return Message{Wire: append(wire, e.body...)}
+	return WithID(s.id(), e.body)
 }
 
 // resetMessage is the reset event, with an id that resumes from now.
@@ -351,7 +348,22 @@ func (s *Subscription) resetMessage() Message {
 		s.cursor[n] = s.b.topic(n).seq
 	}
 	s.b.mu.Unlock()
-	e := Event{ID: s.id(), Event: ResetEvent, Data: "reload"}
+	return Reset(s.id())
+}
+
+// WithID returns the message of an event framed once without its id (by
+// Event.AppendTo, for every subscriber) with one subscriber's id before it.
+// A Source other than Broker builds its messages with it.
+func WithID(id string, body []byte) Message {
+	wire := make([]byte, 0, len(id)+5+len(body))
+	wire = append(append(append(wire, "id: "...), id...), '\n')
+	return Message{Wire: append(wire, body...)}
+}
+
+// Reset returns the reset event with id (which should resume from now),
+// after which the stream ends.
+func Reset(id string) Message {
+	e := Event{ID: id, Event: ResetEvent, Data: "reload"}
 	wire, _ := e.AppendTo(nil)
 	return Message{Wire: wire, Reset: true}
 }

@@ -494,10 +494,7 @@ func (s *stream) id() string {
 
 func (s *stream) message(e entry) sse.Message {
 	s.cursor[e.topic] = e.id
-	id := s.id()
-	wire := make([]byte, 0, len(id)+5+len(e.body))
-	wire = append(append(append(wire, "id: "...), id...), '\n')
-	return sse.Message{Wire: append(wire, e.body...)}
+	return sse.WithID(s.id(), e.body)
 }
 
 // resetMessage is the reset event, with an id that resumes from now (when
@@ -510,9 +507,7 @@ func (s *stream) resetMessage(ctx context.Context) sse.Message {
 			s.cursor[n] = "0-0"
 		}
 	}
-	e := sse.Event{ID: s.id(), Event: sse.ResetEvent, Data: "reload"}
-	wire, _ := e.AppendTo(nil)
-	return sse.Message{Wire: wire, Reset: true}
+	return sse.Reset(s.id())
 }
 
 // Close implements sse.Stream.
