@@ -50,20 +50,31 @@ func tickerNode(t *testing.T, m *market.Market, addr string) (url string, stop f
 // prices.
 func TestTickerInBrowser(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	m, err := market.New(sse.NewBroker(sse.BrokerOptions{}), logger, "ACME", "GLOBX", "INITECH")
-	if err != nil {
-		t.Fatal(err)
+	newMarket := func() *market.Market {
+		m, err := market.New(market.Local(sse.NewBroker(sse.BrokerOptions{})), logger, "ACME", "GLOBX", "INITECH")
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Retry = 100 * time.Millisecond
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { m.Watch(ctx); close(done) }()
+		t.Cleanup(func() { cancel(); <-done })
+		<-m.Ready()
+		return m
 	}
-	m.Retry = 100 * time.Millisecond
+	m := newMarket()
 	url, stop := tickerNode(t, m, "127.0.0.1:0")
 	tb := newTab(t)
 	tb.load(url + "/")
+	// The view of the market watches the stream too: one subscriber more.
+	subscribers := func() int { return m.Broker.(interface{ Subscribers(string) int }).Subscribers(market.Topic) }
 	waitSubscribers := func(n int) {
 		t.Helper()
 		deadline := time.Now().Add(10 * time.Second)
-		for m.Broker.Subscribers(market.Topic) != n {
+		for subscribers() != n+1 {
 			if time.Now().After(deadline) {
-				t.Fatalf("%d subscribers, want %d", m.Broker.Subscribers(market.Topic), n)
+				t.Fatalf("%d page subscribers, want %d", subscribers()-1, n)
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
@@ -72,9 +83,16 @@ func TestTickerInBrowser(t *testing.T) {
 
 	ctx := context.Background()
 	step := func() market.Quote {
-		q, err := m.Step(ctx)
+		q, id, err := m.Step(ctx)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The page a reload renders shows what the market's view has seen.
+		for deadline := time.Now().Add(5 * time.Second); m.LastID() != id; {
+			if time.Now().After(deadline) {
+				t.Fatalf("the market's view did not apply %s", id)
+			}
+			time.Sleep(time.Millisecond)
 		}
 		return q
 	}
@@ -107,7 +125,7 @@ func TestTickerInBrowser(t *testing.T) {
 	stop()
 	waitSubscribers(0)
 	eval[bool](tb, `(window.__beforeReset = true, true)`)
-	m.Broker = sse.NewBroker(sse.BrokerOptions{})
+	m = newMarket()
 	moved := step()
 	tickerNode(t, m, url[len("http://"):])
 	tb.waitFor("the reload after the reset event", `!window.__beforeReset && document.readyState === 'complete'`, `document.getElementById('updates').value`)

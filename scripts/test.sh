@@ -35,6 +35,9 @@ fi
 # In CI a missing redis-server is a failure, not a skip.
 (cd sse/redisbroker && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... && RUNNEL_REQUIRE_REDIS="${CI:+1}" go test -race -count=1 ./...)
 
+echo "== examples/ticker module (two ticker processes on their own redis-server)"
+(cd examples/ticker && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... && RUNNEL_REQUIRE_REDIS="${CI:+1}" go test -race -count=1 ./...)
+
 echo "== browser tests (headless Chromium)"
 if [ -d browsertest ]; then
   if [ ! -x /usr/bin/chromium ]; then

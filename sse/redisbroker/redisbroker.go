@@ -531,3 +531,23 @@ func (b *Broker) Subscribers(topic string) int {
 	defer r.mu.Unlock()
 	return len(r.subs)
 }
+
+// LastID returns the ID a subscriber of topics would have after the newest
+// events in Redis, as sse.Broker.LastID does.
+func (b *Broker) LastID(ctx context.Context, topics ...string) (string, error) {
+	names := slices.Clone(topics)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	s := &stream{b: b, topics: names, cursor: map[string]string{}}
+	for _, n := range names {
+		if err := checkTopic(n); err != nil {
+			return "", err
+		}
+		last, err := b.lastID(ctx, n)
+		if err != nil {
+			return "", err
+		}
+		s.cursor[n] = last
+	}
+	return s.id(), nil
+}

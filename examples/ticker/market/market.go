@@ -3,6 +3,11 @@
 // partial ("ticker.html#row"), rendered with the page and, once per change,
 // for every subscriber of the "prices" topic.
 //
+// Every node keeps a view of the prices built from the stream itself (see
+// Watch), so a page shows what the stream has said so far and hands its
+// EventSource the ID to resume from: the same on a node that publishes and
+// on one that only relays what other nodes publish through Redis.
+//
 // The prices are simulated: a random walk, labelled as such on the page.
 package market
 
@@ -17,6 +22,8 @@ import (
 	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,25 +44,53 @@ type Quote struct {
 	Change float64 // since the previous price
 }
 
-// Market is the simulated market: prices that move by a random walk.
-// Publishing a change and taking a snapshot for a page are atomic with
-// respect to each other, so a page plus the events after its snapshot is
-// always the whole story.
+// Broker is what the market publishes on and the pages stream from: an
+// in-process sse.Broker (see Local), or a redisbroker.Broker shared by
+// several servers.
+type Broker interface {
+	sse.Source
+	Publish(ctx context.Context, topic string, e sse.Event) (string, error)
+	// LastID is the ID that resumes after the newest events of topics.
+	LastID(ctx context.Context, topics ...string) (string, error)
+}
+
+// Local adapts an in-process sse.Broker.
+func Local(b *sse.Broker) Broker { return local{b} }
+
+type local struct{ *sse.Broker }
+
+func (l local) Publish(_ context.Context, topic string, e sse.Event) (string, error) {
+	return l.Broker.Publish(topic, e)
+}
+
+func (l local) LastID(_ context.Context, topics ...string) (string, error) {
+	return l.Broker.LastID(topics...)
+}
+
+// Market is the simulated market (a random walk of prices) and this node's
+// view of the price stream.
 type Market struct {
-	Broker *sse.Broker
+	Broker Broker
 	// Retry is the reconnection delay suggested to the pages' EventSource
 	// (the sse.Handler's default when zero).
 	Retry time.Duration
 	eng   *runnel.Engine
 	log   *slog.Logger
 
-	mu     sync.Mutex
+	mu     sync.Mutex // the simulation
 	quotes []Quote
 	rnd    *mrand.Rand
+
+	view struct {
+		sync.Mutex
+		rows   map[string]runnel.SafeString // symbol → its latest row, as the stream sent it
+		lastID string                       // the ID of the last event applied
+		ready  chan struct{}                // closed once the view is subscribed
+	}
 }
 
 // New returns a market of the given symbols, publishing on broker.
-func New(broker *sse.Broker, logger *slog.Logger, symbols ...string) (*Market, error) {
+func New(broker Broker, logger *slog.Logger, symbols ...string) (*Market, error) {
 	templates, err := fs.Sub(assets, "templates")
 	if err != nil {
 		return nil, err
@@ -68,12 +103,14 @@ func New(broker *sse.Broker, logger *slog.Logger, symbols ...string) (*Market, e
 	for i, s := range symbols {
 		m.quotes = append(m.quotes, Quote{Symbol: s, Price: 100 + 25*float64(i)})
 	}
+	m.view.rows = map[string]runnel.SafeString{}
+	m.view.ready = make(chan struct{})
 	return m, nil
 }
 
 // Step moves one symbol's price and publishes its row; it returns the new
-// quote.
-func (m *Market) Step(ctx context.Context) (Quote, error) {
+// quote and the event's ID.
+func (m *Market) Step(ctx context.Context) (Quote, string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	i := m.rnd.IntN(len(m.quotes))
@@ -82,10 +119,10 @@ func (m *Market) Step(ctx context.Context) (Quote, error) {
 	q.Price = math.Max(1, q.Price+q.Change)
 	html, err := sse.Render(ctx, m.eng, "ticker.html#row", map[string]any{"q": *q})
 	if err != nil {
-		return *q, err
+		return *q, "", err
 	}
-	_, err = m.Broker.Publish(Topic, sse.Event{Event: "row", Data: html})
-	return *q, err
+	id, err := m.Broker.Publish(ctx, Topic, sse.Event{Event: "row", Data: html})
+	return *q, id, err
 }
 
 // Run steps the market rate times a second until ctx ends.
@@ -95,7 +132,7 @@ func (m *Market) Run(ctx context.Context, rate float64) {
 	for {
 		select {
 		case <-t.C:
-			if _, err := m.Step(ctx); err != nil {
+			if _, _, err := m.Step(ctx); err != nil {
 				m.log.ErrorContext(ctx, "publishing a price", "err", err)
 			}
 		case <-ctx.Done():
@@ -104,12 +141,122 @@ func (m *Market) Run(ctx context.Context, rate float64) {
 	}
 }
 
-// snapshot returns the quotes and the ID that resumes after them.
-func (m *Market) snapshot() ([]Quote, string, error) {
+// rowID finds a row's symbol in its markup.
+var rowID = regexp.MustCompile(`^<tr id="row-([A-Za-z0-9]+)"`)
+
+// Watch keeps this node's view of the prices from the stream until ctx
+// ends: each row event replaces its symbol's row. After a reset (the view
+// fell behind, or the history was lost) it resubscribes from now.
+func (m *Market) Watch(ctx context.Context) {
+	from := ""
+	for ctx.Err() == nil {
+		var err error
+		if from == "" {
+			from, err = m.Broker.LastID(ctx, Topic)
+		}
+		var st sse.Stream
+		if err == nil {
+			st, err = m.Broker.Stream([]string{Topic}, from)
+		}
+		if err != nil {
+			from = ""
+			m.log.WarnContext(ctx, "watching the prices", "err", err)
+			if !sleepCtx(ctx, time.Second) {
+				return
+			}
+			continue
+		}
+		m.view.Lock()
+		if m.view.lastID == "" {
+			m.view.lastID = from
+		}
+		select {
+		case <-m.view.ready:
+		default:
+			close(m.view.ready)
+		}
+		m.view.Unlock()
+		for {
+			msg, ok := st.Next(ctx, nil)
+			if !ok {
+				break
+			}
+			id, data := parseMessage(msg.Wire)
+			m.view.Lock()
+			m.view.lastID = id
+			if sym := rowID.FindStringSubmatch(data); sym != nil && !msg.Reset {
+				m.view.rows[sym[1]] = runnel.SafeString(data)
+			}
+			m.view.Unlock()
+			if msg.Reset {
+				from = id
+				break
+			}
+		}
+		st.Close()
+	}
+}
+
+// Ready is closed once Watch has subscribed: from then on every published
+// change reaches the view.
+func (m *Market) Ready() <-chan struct{} { return m.view.ready }
+
+// LastID is the ID of the last event the view applied.
+func (m *Market) LastID() string {
+	m.view.Lock()
+	defer m.view.Unlock()
+	return m.view.lastID
+}
+
+// parseMessage reads the id and the data of one framed event.
+func parseMessage(wire []byte) (id, data string) {
+	var lines []string
+	for line := range strings.Lines(string(wire)) {
+		line = strings.TrimSuffix(line, "\n")
+		switch {
+		case strings.HasPrefix(line, "id: "):
+			id = line[4:]
+		case strings.HasPrefix(line, "data: "):
+			lines = append(lines, line[6:])
+		case line == "data:":
+			lines = append(lines, "")
+		}
+	}
+	return id, strings.Join(lines, "\n")
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// row is one row of the page: the latest markup the stream sent for the
+// symbol, or its starting quote.
+type row struct {
+	Quote
+	HTML runnel.SafeString
+}
+
+// snapshot returns the page's rows and the ID that resumes after them.
+func (m *Market) snapshot() ([]row, string) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	id, err := m.Broker.LastID(Topic)
-	return append([]Quote(nil), m.quotes...), id, err
+	rows := make([]row, len(m.quotes))
+	for i, q := range m.quotes {
+		rows[i] = row{Quote: Quote{Symbol: q.Symbol, Price: 100 + 25*float64(i)}}
+	}
+	m.mu.Unlock()
+	m.view.Lock()
+	defer m.view.Unlock()
+	for i := range rows {
+		rows[i].HTML = m.view.rows[rows[i].Symbol]
+	}
+	return rows, m.view.lastID
 }
 
 // Handler serves the page at /, the event stream at /events and the style
@@ -125,11 +272,7 @@ func (m *Market) Handler() http.Handler {
 	})
 	page, _ := m.eng.Template("ticker.html")
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		quotes, id, err := m.snapshot()
-		if err != nil {
-			runnel.WriteError(w, r, err)
-			return
-		}
+		quotes, id := m.snapshot()
 		var nb [16]byte
 		rand.Read(nb[:])
 		nonce := base64.StdEncoding.EncodeToString(nb[:])

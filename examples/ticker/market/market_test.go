@@ -3,6 +3,7 @@ package market
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,17 +12,41 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/runnelhq/runnel/sse"
 )
 
+// newMarket returns a market on an in-process broker, watching its stream.
 func newMarket(t *testing.T) *Market {
 	t.Helper()
-	m, err := New(sse.NewBroker(sse.BrokerOptions{}), slog.New(slog.NewTextHandler(io.Discard, nil)), "ACME", "GLOBX")
+	m, err := New(Local(sse.NewBroker(sse.BrokerOptions{})), slog.New(slog.NewTextHandler(io.Discard, nil)), "ACME", "GLOBX")
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { m.Watch(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	<-m.Ready()
 	return m
+}
+
+// step publishes a change and waits until the view has applied it.
+func step(t *testing.T, m *Market) Quote {
+	t.Helper()
+	q, id, err := m.Step(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for m.LastID() != id {
+		if time.Now().After(deadline) {
+			t.Fatalf("the view did not apply %s (at %s)", id, m.LastID())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return q
 }
 
 // TestPageThenEvents: the page shows the state at its snapshot, and its
@@ -31,7 +56,7 @@ func TestPageThenEvents(t *testing.T) {
 	m := newMarket(t)
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
-	m.Step(context.Background())
+	first := step(t, m)
 
 	resp, err := http.Get(srv.URL + "/")
 	if err != nil {
@@ -46,13 +71,16 @@ func TestPageThenEvents(t *testing.T) {
 	if len(rows) != 2 {
 		t.Fatalf("%d rows in the page", len(rows))
 	}
+	if !strings.Contains(string(page), fmt.Sprintf(`<tr id="row-%s" class="%s"><td>%s</td><td>%.2f</td>`, first.Symbol, map[bool]string{true: "down", false: "up"}[first.Change < 0], first.Symbol, first.Price)) {
+		t.Errorf("the page does not show %s at %.2f", first.Symbol, first.Price)
+	}
 	src := regexp.MustCompile(`new EventSource\("([^"]+)"\)`).FindStringSubmatch(string(page))
 	if src == nil {
 		t.Fatal("no EventSource in the page")
 	}
 	events, _ := eventsURL(src[1])
 
-	q, _ := m.Step(context.Background()) // after the page, before the stream connects
+	q, _, _ := m.Step(context.Background()) // after the page, before the stream connects
 	stream, err := http.Get(srv.URL + events)
 	if err != nil {
 		t.Fatal(err)
