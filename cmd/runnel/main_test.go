@@ -40,6 +40,21 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// TestRenderDjangoLibraries: the CLI knows Django's libraries, as a Django
+// project's templates expect.
+func TestRenderDjangoLibraries(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"page.html": `{% load static i18n tz l10n %}{% static "a b.css" %} {% translate "Hi" %} {% get_current_timezone as z %}{% if z %}tz{% endif %} {{ 1.5|localize }}`,
+	})
+	var out, errb bytes.Buffer
+	if code := run([]string{"render", "-dir", dir, "page.html"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if got, want := out.String(), "/static/a%20b.css Hi tz 1.5"; got != want {
+		t.Fatalf("got %q want %q", got, want)
+	}
+}
+
 func TestRenderMissing(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code := run([]string{"render", "-dir", t.TempDir(), "nope.html"}, &out, &errb); code != 1 {
