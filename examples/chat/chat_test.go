@@ -1,18 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/runnelhq/runnel/internal/streamtest"
 	"go.uber.org/goleak"
 )
 
@@ -88,40 +87,6 @@ func ask(t *testing.T, ctx context.Context, srv *httptest.Server, question strin
 	return resp
 }
 
-// reader reads a streamed body up to a marker. A read that does not find
-// the marker within ten seconds fails the test (the body is closed, so that
-// the stuck read returns); nothing waits for a fixed time.
-type reader struct {
-	t    *testing.T
-	r    *bufio.Reader
-	body io.Closer
-	got  strings.Builder
-}
-
-func newReader(t *testing.T, body io.ReadCloser) *reader {
-	return &reader{t: t, r: bufio.NewReader(body), body: body}
-}
-
-// until reads until the body read so far ends with want, and returns the
-// part read by this call.
-func (rd *reader) until(want string) string {
-	rd.t.Helper()
-	timer := time.AfterFunc(10*time.Second, func() {
-		rd.t.Errorf("timed out waiting for %q", want)
-		rd.body.Close()
-	})
-	defer timer.Stop()
-	from := rd.got.Len()
-	for !strings.HasSuffix(rd.got.String(), want) {
-		b, err := rd.r.ReadByte()
-		if err != nil {
-			rd.t.Fatalf("reading until %q: %v\nhave: %s", want, err, rd.got.String())
-		}
-		rd.got.WriteByte(b)
-	}
-	return rd.got.String()[from:]
-}
-
 // TestAnswerStreamsTokenByToken holds the fake model back and checks that
 // the question, escaped, has arrived before the first token is released,
 // and that each token arrives before the test releases the next one. The
@@ -138,11 +103,11 @@ func TestAnswerStreamsTokenByToken(t *testing.T) {
 	if got := <-g.asked; got != question {
 		t.Fatalf("the model was asked %q", got)
 	}
-	rd := newReader(t, resp.Body)
+	rd := streamtest.NewReader(t, resp.Body)
 
 	// No token has been released: the head, the question and the start of
 	// the answer are already here.
-	shell := rd.until(`<p class="answer">`)
+	shell := rd.Until(`<p class="answer">`)
 	for _, want := range []string{
 		"<title>Why &lt;script&gt;alert(1)&lt;/script&gt; &amp; rivers? · runnel chat</title>",
 		`<p class="question">Why &lt;script&gt;alert(1)&lt;/script&gt; &amp; rivers?</p>`,
@@ -158,17 +123,14 @@ func TestAnswerStreamsTokenByToken(t *testing.T) {
 	for i, tok := range tokens {
 		g.tokens <- tok
 		want := strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace(tok)
-		if got := rd.until(want); got != want {
+		if got := rd.Until(want); got != want {
 			t.Fatalf("token %d: got %q, want exactly %q", i, got, want)
 		}
 	}
 	close(g.tokens)
-	rest, err := io.ReadAll(rd.r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := rd.got.String() + string(rest)
-	if !strings.HasPrefix(string(rest), "</p>\n  <p class=\"done\">Answer complete.</p>") {
+	rest := rd.Rest()
+	page := rd.Got()
+	if !strings.HasPrefix(rest, "</p>\n  <p class=\"done\">Answer complete.</p>") {
 		t.Errorf("after the last token: %.80q", rest)
 	}
 	if !strings.Contains(page, `<p class="answer">Rivers &lt;i&gt;flow&lt;/i&gt; downhill.`+"\n"+`Always.</p>`) {
@@ -177,24 +139,12 @@ func TestAnswerStreamsTokenByToken(t *testing.T) {
 	wellFormed(t, page)
 }
 
-// wellFormed checks that a page is whole: it ends with </html>, its main
-// elements open and close once, and it has no script at all.
+// wellFormed checks that a page is whole and has no script.
 func wellFormed(t *testing.T, page string) {
 	t.Helper()
-	if !strings.HasPrefix(page, "<!doctype html>") || !strings.HasSuffix(page, "</body>\n</html>\n") {
-		t.Errorf("page is not complete: %.60q … %q", page, page[max(0, len(page)-40):])
-	}
-	for _, tag := range []string{"html", "head", "body", "main", "footer", "form", "textarea"} {
-		open := regexp.MustCompile(`<` + tag + `[\s>]`)
-		if o, c := len(open.FindAllString(page, -1)), strings.Count(page, "</"+tag+">"); o != 1 || c != 1 {
-			t.Errorf("<%s> opened %d times and closed %d times", tag, o, c)
-		}
-	}
+	streamtest.WholePage(t, page, "html", "head", "body", "main", "footer", "form", "textarea")
 	if strings.Count(page, "<article") != strings.Count(page, "</article>") {
 		t.Errorf("unbalanced <article>")
-	}
-	if strings.Contains(strings.ToLower(page), "<script") {
-		t.Errorf("the page has a script")
 	}
 }
 
@@ -262,10 +212,10 @@ func TestClientGoneStopsModel(t *testing.T) {
 	srv := httptest.NewServer(mustHandler(t, g.answer))
 	ctx, cancel := context.WithCancel(context.Background())
 	resp := ask(t, ctx, srv, "Tell me a long story")
-	rd := newReader(t, resp.Body)
-	rd.until(`<p class="answer">`)
+	rd := streamtest.NewReader(t, resp.Body)
+	rd.Until(`<p class="answer">`)
 	g.tokens <- "Once"
-	rd.until("Once")
+	rd.Until("Once")
 
 	cancel()
 	resp.Body.Close()

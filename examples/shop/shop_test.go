@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/runnelhq/runnel"
 	"github.com/runnelhq/runnel/examples/shop/storefront"
+	"github.com/runnelhq/runnel/internal/streamtest"
 	"go.uber.org/goleak"
 )
 
@@ -180,33 +180,6 @@ func getBody(t *testing.T, srv *httptest.Server, path string) (string, http.Head
 	return string(b), resp.Header
 }
 
-// reader reads a streamed body up to a marker, failing after a deadline.
-type reader struct {
-	t    *testing.T
-	r    *bufio.Reader
-	body io.Closer // closed on a timeout, so that a stuck read fails
-	got  strings.Builder
-}
-
-func (rd *reader) until(want string) string {
-	rd.t.Helper()
-	timer := time.AfterFunc(10*time.Second, func() {
-		rd.t.Errorf("timed out waiting for %q", want)
-		if rd.body != nil {
-			rd.body.Close()
-		}
-	})
-	defer timer.Stop()
-	for !strings.HasSuffix(rd.got.String(), want) {
-		b, err := rd.r.ReadByte()
-		if err != nil {
-			rd.t.Fatalf("reading until %q: %v\nhave: %s", want, err, rd.got.String())
-		}
-		rd.got.WriteByte(b)
-	}
-	return rd.got.String()
-}
-
 // TestShellArrivesBeforeSlowValues reads the streamed page while every
 // service is held back: the header, navigation, hero and both skeletons must
 // have arrived. Then each service is released in turn and its part arrives.
@@ -218,9 +191,9 @@ func TestShellArrivesBeforeSlowValues(t *testing.T) {
 	if got := resp.Header.Get("X-Runnel-Mode"); got != "streaming" {
 		t.Fatalf("mode %q", got)
 	}
-	rd := &reader{t: t, r: bufio.NewReader(resp.Body), body: resp.Body}
+	rd := streamtest.NewReader(t, resp.Body)
 
-	shell := rd.until(`<ol class="grid">`)
+	shell := rd.Until(`<ol class="grid">`)
 	for _, want := range []string{
 		`<header class="site-header">`, `<a href="#kitchen">Kitchen</a>`, `<h1>Slow coffee, fast pages.</h1>`,
 		`<?start name="runnel-1">`, `<li class="mini skeleton">`, `<?start name="runnel-2">`, `<div class="review skeleton">`,
@@ -238,27 +211,27 @@ func TestShellArrivesBeforeSlowValues(t *testing.T) {
 
 	// The first pick streams in place while the other services still wait.
 	g.recs <- catalog[3]
-	if got := rd.until(`</li>`); !strings.Contains(got[len(shell):], "<h3>Speckled mug</h3>") {
-		t.Fatalf("first pick: %q", got[len(shell):])
+	if got := rd.Until(`</li>`); !strings.Contains(got, "<h3>Speckled mug</h3>") {
+		t.Fatalf("first pick: %q", got)
 	}
 	// "Recently viewed" is sent out of order, into its placeholder.
 	close(g.recent)
-	rd.until(`__runnel("runnel-1");</script>`)
+	rd.Until(`__runnel("runnel-1");</script>`)
 	// The page is waiting inside the recommendations list, which does not
 	// contain the placeholder: the section is carried for the script.
-	if got := rd.got.String(); !strings.Contains(got, `<template data-runnel-for="runnel-1">`) || !strings.Contains(got, "Linen tea towel") {
+	if got := rd.Got(); !strings.Contains(got, `<template data-runnel-for="runnel-1">`) || !strings.Contains(got, "Linen tea towel") {
 		t.Fatalf("recent section: %q", got[len(shell):])
 	}
 	close(g.reviews)
-	rd.until(`__runnel("runnel-2");</script>`)
-	if got := rd.got.String(); !strings.Contains(got, "The mug I reach for first") {
+	rd.Until(`__runnel("runnel-2");</script>`)
+	if got := rd.Got(); !strings.Contains(got, "The mug I reach for first") {
 		t.Fatalf("reviews section: %q", got[len(shell):])
 	}
 	g.recs <- catalog[7]
 	close(g.recs)
-	rest := rd.until("</html>\n")
+	rest := rd.Until("</html>\n")
 	if !strings.Contains(rest, "<h3>Enamel kettle</h3>") || !strings.Contains(rest, "Simulated latency") {
-		t.Fatalf("end of page: %q", rest[len(shell):])
+		t.Fatalf("end of page: %q", rest)
 	}
 }
 
@@ -413,8 +386,8 @@ func TestClientGoneStopsServices(t *testing.T) {
 	srv, _ := newServer(t, g.services(), 10*time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
 	resp := get(t, ctx, srv, "/")
-	rd := &reader{t: t, r: bufio.NewReader(resp.Body), body: resp.Body}
-	rd.until(`<ol class="grid">`)
+	rd := streamtest.NewReader(t, resp.Body)
+	rd.Until(`<ol class="grid">`)
 	cancel()
 	resp.Body.Close()
 	stopped := map[string]bool{}
