@@ -35,7 +35,8 @@ func tickerNode(t *testing.T, m *market.Market, addr string) (url string, stop f
 	stop = func() {
 		if !stopped {
 			stopped = true
-			srv.Close() // ends the event streams too
+			srv.Close()
+			m.CloseStreams() // the parked event streams, which the server does not see
 		}
 	}
 	t.Cleanup(stop)

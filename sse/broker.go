@@ -62,6 +62,7 @@ type stored struct {
 	order uint64
 	at    time.Time
 	body  []byte // the event without its id, ready to write
+	wire  []byte // the event with the id of a one-topic subscriber, framed once for all of them
 }
 
 // NewBroker returns a broker with the given options.
@@ -116,13 +117,14 @@ func (b *Broker) Publish(topicName string, e Event) (string, error) {
 	now := b.opts.Now()
 	t.seq++
 	b.order++
-	s := &stored{topic: topicName, seq: t.seq, order: b.order, at: now, body: body}
+	id := b.epoch + "." + strconv.FormatUint(t.seq, 10)
+	s := &stored{topic: topicName, seq: t.seq, order: b.order, at: now, body: body, wire: WithID(id, body).Wire}
 	t.hist = append(t.hist, s)
 	b.trim(t, now)
 	for sub := range t.subs {
 		sub.deliver(s)
 	}
-	return b.epoch + "." + strconv.FormatUint(t.seq, 10), nil
+	return id, nil
 }
 
 // topic returns (creating it) the topic called name; b.mu is held.
@@ -159,6 +161,7 @@ type Subscription struct {
 	reset  chan struct{}     // closed when the subscriber fell too far behind
 	once   sync.Once
 	closed bool // under b.mu
+	ready  Callback
 }
 
 // Subscribe subscribes to topics. lastEventID is the Last-Event-ID of a
@@ -288,6 +291,29 @@ func (s *Subscription) deliver(e *stored) {
 	default:
 		s.markReset()
 	}
+	s.ready.Fire()
+}
+
+// Notify implements [Notifier]: f is called once when Next has a message
+// to return without waiting.
+func (s *Subscription) Notify(f func()) {
+	s.ready.Set(f)
+	if s.pending() {
+		s.ready.Fire()
+	}
+}
+
+// pending reports whether Next would return a message without waiting.
+func (s *Subscription) pending() bool {
+	if len(s.replay) > 0 || len(s.ch) > 0 {
+		return true
+	}
+	select {
+	case <-s.reset:
+		return true
+	default:
+		return false
+	}
 }
 
 func (s *Subscription) markReset() { s.once.Do(func() { close(s.reset) }) }
@@ -337,6 +363,9 @@ func (s *Subscription) Next(ctx context.Context, wake <-chan struct{}) (Message,
 func (s *Subscription) message(e *stored) Message {
 	if e.seq > s.cursor[e.topic] {
 		s.cursor[e.topic] = e.seq
+	}
+	if len(s.topics) == 1 {
+		return Message{Wire: e.wire} // its id is the event's own
 	}
 	return WithID(s.id(), e.body)
 }

@@ -1,7 +1,9 @@
 // Package sse serves Server-Sent Events: the framing the HTML standard
 // defines, a broker with topics, bounded per-subscriber backlogs and a
 // bounded replay history, and an http.Handler that streams a request's topics
-// with keep-alives, write deadlines and resumption from Last-Event-ID.
+// with keep-alives, write deadlines and resumption from Last-Event-ID. The
+// handler parks idle HTTP/1.x streams (see [Handler.NoPark]): they hold no
+// goroutine and no buffer until there is something to write.
 //
 // Events can be rendered from runnel templates (see [Render]), so that a row
 // pushed over SSE is the same markup as the row rendered with the page; the

@@ -31,13 +31,10 @@ func newFakeTicker() *fakeTicker {
 
 // install makes h's shared heartbeat run on the fake ticker.
 func (f *fakeTicker) install(h *Handler) {
-	h.hbOnce.Do(func() {
-		h.hb = newHeartbeat(time.Hour)
-		h.hb.ticks = func(time.Duration) (<-chan time.Time, func()) {
-			f.started <- struct{}{}
-			return f.c, func() { f.stopped <- struct{}{} }
-		}
-	})
+	h.heartbeat().ticks = func(time.Duration) (<-chan time.Time, func()) {
+		f.started <- struct{}{}
+		return f.c, func() { f.stopped <- struct{}{} }
+	}
 }
 
 // stream is a client reading a text/event-stream line by line.
@@ -87,21 +84,43 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// TestHandlerStreams runs a handler's life, with streams parked (the
+// default) and held in net/http's goroutines (NoPark).
 func TestHandlerStreams(t *testing.T) {
+	for _, noPark := range []bool{false, true} {
+		t.Run(map[bool]string{false: "parked", true: "held"}[noPark], func(t *testing.T) { testHandlerStreams(t, noPark) })
+	}
+}
+
+// parkedStreams counts h's parked streams.
+func parkedStreams(h *Handler) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.parked)
+}
+
+func testHandlerStreams(t *testing.T, noPark bool) {
 	b, _ := newTestBroker(BrokerOptions{})
 	var mu sync.Mutex
 	var events []string
 	note := func(s string) { mu.Lock(); events = append(events, s); mu.Unlock() }
 	tick := newFakeTicker()
 	h := &Handler{
-		Broker:       b,
-		Topics:       func(r *http.Request) ([]string, error) { return strings.Split(r.URL.Query().Get("t"), " "), nil },
-		Retry:        3 * time.Second,
-		OnConnect:    func(_ *http.Request, topics []string) { note("connect " + strings.Join(topics, "+")) },
-		OnDisconnect: func(_ *http.Request, topics []string) { note("disconnect " + strings.Join(topics, "+")) },
+		Broker:    b,
+		Topics:    func(r *http.Request) ([]string, error) { return strings.Split(r.URL.Query().Get("t"), " "), nil },
+		Retry:     3 * time.Second,
+		OnConnect: func(_ *http.Request, topics []string) { note("connect " + strings.Join(topics, "+")) },
+		OnDisconnect: func(r *http.Request, topics []string) {
+			if r.Context().Err() != nil {
+				t.Error("OnDisconnect got a canceled context")
+			}
+			note("disconnect " + strings.Join(topics, "+"))
+		},
+		NoPark: noPark,
 	}
 	tick.install(h)
 	srv := httptest.NewServer(h)
+	defer h.Close() // the server does not see parked streams
 	defer srv.Close()
 
 	s := open(t, srv.URL+"?t=prices", nil)
@@ -124,6 +143,9 @@ func TestHandlerStreams(t *testing.T) {
 	s2 := open(t, srv.URL+"?t=prices", map[string]string{"Last-Event-ID": id})
 	s2.block(t) // retry
 	waitFor(t, "the second subscription", func() bool { return b.Subscribers("prices") == 2 })
+	if want := map[bool]int{false: 2, true: 0}[noPark]; parkedStreams(h) != want {
+		t.Fatalf("%d streams parked, want %d", parkedStreams(h), want)
+	}
 	tick.c <- time.Now()
 	for _, st := range []*stream{s, s2} {
 		if got := st.block(t); got != ": keep-alive\n\n" {
@@ -135,7 +157,18 @@ func TestHandlerStreams(t *testing.T) {
 	// last one out stops the shared timer.
 	s.resp.Body.Close()
 	s2.resp.Body.Close()
-	waitFor(t, "the subscriptions to end", func() bool { return b.Subscribers("prices") == 0 })
+	waitFor(t, "the subscriptions to end", func() bool {
+		if !noPark {
+			// A parked stream has no goroutine reading its connection: a
+			// keep-alive tick after the client's FIN arrived finds it
+			// closed. The test is the clock: it ticks until then.
+			select {
+			case tick.c <- time.Now():
+			default:
+			}
+		}
+		return b.Subscribers("prices") == 0
+	})
 	<-tick.stopped
 	waitFor(t, "the disconnect hooks", func() bool {
 		mu.Lock()
@@ -154,6 +187,7 @@ func TestHandlerResumes(t *testing.T) {
 	b, _ := newTestBroker(BrokerOptions{History: 2})
 	h := &Handler{Broker: b, Topics: func(*http.Request) ([]string, error) { return []string{"t"}, nil }}
 	srv := httptest.NewServer(h)
+	defer h.Close() // the server does not see parked streams
 	defer srv.Close()
 	id1, _ := b.Publish("t", Event{Data: "1"})
 	b.Publish("t", Event{Data: "2"})
@@ -195,6 +229,7 @@ func TestHandlerRefuses(t *testing.T) {
 		},
 	}
 	srv := httptest.NewServer(h)
+	defer h.Close() // the server does not see parked streams
 	defer srv.Close()
 	for url, want := range map[string]int{srv.URL: http.StatusForbidden, srv.URL + "?bad": http.StatusBadRequest} {
 		resp, err := http.Get(url)

@@ -65,11 +65,12 @@ func main() {
 		go m.Run(ctx, *rate)
 	}
 	srv := &http.Server{Addr: *addr, Handler: m.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv.RegisterOnShutdown(m.CloseStreams) // the event streams: clients resume elsewhere
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		srv.Shutdown(shutdown) // event streams end with the request contexts
+		srv.Shutdown(shutdown)
 	}()
 	logger.Info("ticker listening", "url", "http://"+*addr+"/")
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -408,6 +408,7 @@ func (r *reader) deliver(e entry) {
 		default:
 			s.markReset()
 		}
+		s.ready.Fire()
 	}
 }
 
@@ -416,6 +417,7 @@ func (r *reader) resetAll() {
 	defer r.mu.Unlock()
 	for s := range r.subs {
 		s.markReset()
+		s.ready.Fire()
 	}
 }
 
@@ -442,9 +444,32 @@ type stream struct {
 	reset  chan struct{}
 	once   sync.Once
 	closed sync.Once
+	ready  sse.Callback
 }
 
 func (s *stream) markReset() { s.once.Do(func() { close(s.reset) }) }
+
+// Notify implements sse.Notifier, so that the handler can park the
+// stream: f is called once when Next has a message without waiting.
+func (s *stream) Notify(f func()) {
+	s.ready.Set(f)
+	if s.pending() {
+		s.ready.Fire()
+	}
+}
+
+// pending reports whether Next may return a message without waiting.
+func (s *stream) pending() bool {
+	if len(s.replay) > 0 || len(s.ch) > 0 {
+		return true
+	}
+	select {
+	case <-s.reset:
+		return true
+	default:
+		return false
+	}
+}
 
 // Next implements sse.Stream: replayed events first, then live ones (those
 // already replayed skipped), or the reset event.

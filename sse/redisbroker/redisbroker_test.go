@@ -83,11 +83,15 @@ func newNode(t *testing.T, addr string) *node {
 	rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	b := New(Options{Client: rdb, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Backoff: func(int) time.Duration { return 20 * time.Millisecond }})
-	srv := httptest.NewServer(&sse.Handler{Broker: b, Topics: func(r *http.Request) ([]string, error) {
+	// The streams are parked: a client that leaves is noticed at the next
+	// keep-alive tick, which comes often here so that the tests can wait
+	// for subscribers to go.
+	h := &sse.Handler{Broker: b, KeepAlive: 10 * time.Millisecond, Topics: func(r *http.Request) ([]string, error) {
 		return strings.Fields(r.URL.Query().Get("t")), nil
-	}})
+	}}
+	srv := httptest.NewServer(h)
 	n := &node{b: b, srv: srv}
-	t.Cleanup(func() { srv.CloseClientConnections(); srv.Close(); b.Close(); rdb.Close() })
+	t.Cleanup(func() { h.Close(); srv.CloseClientConnections(); srv.Close(); b.Close(); rdb.Close() })
 	return n
 }
 

@@ -77,6 +77,11 @@ type Market struct {
 	eng   *runnel.Engine
 	log   *slog.Logger
 
+	streams struct {
+		sync.Mutex
+		handlers []*sse.Handler // made by Handler, for CloseStreams
+	}
+
 	mu     sync.Mutex // the simulation
 	quotes []Quote
 	rnd    *mrand.Rand
@@ -259,17 +264,34 @@ func (m *Market) snapshot() ([]row, string) {
 	return rows, m.view.lastID
 }
 
+// CloseStreams ends the event streams of every handler made by Handler.
+// The streams are parked (sse.Handler.NoPark), so http.Server's Close and
+// Shutdown do not see them: call it with them.
+func (m *Market) CloseStreams() {
+	m.streams.Lock()
+	hs := m.streams.handlers
+	m.streams.handlers = nil
+	m.streams.Unlock()
+	for _, h := range hs {
+		h.Close()
+	}
+}
+
 // Handler serves the page at /, the event stream at /events and the style
 // sheet at /static/.
 func (m *Market) Handler() http.Handler {
 	static, _ := fs.Sub(assets, "static")
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	mux.Handle("GET /events", &sse.Handler{
+	events := &sse.Handler{
 		Broker: m.Broker,
 		Topics: func(*http.Request) ([]string, error) { return []string{Topic}, nil },
 		Retry:  m.Retry,
-	})
+	}
+	m.streams.Lock()
+	m.streams.handlers = append(m.streams.handlers, events)
+	m.streams.Unlock()
+	mux.Handle("GET /events", events)
 	page, _ := m.eng.Template("ticker.html")
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		quotes, id := m.snapshot()

@@ -56,6 +56,7 @@ func TestPageThenEvents(t *testing.T) {
 	m := newMarket(t)
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
+	defer m.CloseStreams()
 	first := step(t, m)
 
 	resp, err := http.Get(srv.URL + "/")

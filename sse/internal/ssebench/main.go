@@ -24,9 +24,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/exec"
 	"runtime"
+	rpprof "runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,9 +38,12 @@ import (
 	"github.com/runnelhq/runnel/sse"
 )
 
+var rounds *int
+
 func main() {
 	serve := flag.String("serve", "", "run as the server: runnel or plain")
 	n := flag.Int("n", 10000, "open streams")
+	rounds = flag.Int("rounds", 9, "broadcasts")
 	flag.Parse()
 	if *serve != "" {
 		runServer(*serve)
@@ -60,25 +65,31 @@ func runServer(kind string) {
 		panic(err)
 	}
 	mux := http.NewServeMux()
-	var publish func()
+	var publish func(data string)
 	switch kind {
 	case "runnel":
 		b := sse.NewBroker(sse.BrokerOptions{History: 16})
 		mux.Handle("GET /events", &sse.Handler{Broker: b, Topics: func(*http.Request) ([]string, error) { return []string{"t"}, nil }})
-		publish = func() { b.Publish("t", sse.Event{Data: "tick"}) }
+		publish = func(data string) { b.Publish("t", sse.Event{Data: data}) }
 		mux.HandleFunc("GET /subscribers", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, b.Subscribers("t")) })
 	default:
 		p := newPlain()
 		mux.Handle("GET /events", p)
-		publish = func() { p.publish("data: tick\n\n") }
+		publish = func(data string) { p.publish("data: " + data + "\n\n") }
 		mux.HandleFunc("GET /subscribers", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, p.count()) })
 	}
-	mux.HandleFunc("POST /publish", func(w http.ResponseWriter, _ *http.Request) { publish() })
+	mux.HandleFunc("POST /publish", func(w http.ResponseWriter, r *http.Request) { publish(r.URL.Query().Get("data")) })
+	mux.HandleFunc("GET /debug/pprof/heap", pprof.Index)
 	mux.HandleFunc("GET /stats", func(w http.ResponseWriter, _ *http.Request) {
 		runtime.GC()
 		runtime.GC() // and the pools' victim caches
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
+		if f := os.Getenv("SSEBENCH_HEAPPROFILE"); f != "" {
+			out, _ := os.Create(f + "." + kind)
+			rpprof.WriteHeapProfile(out)
+			out.Close()
+		}
 		fmt.Fprintf(w, "%d %d", runtime.NumGoroutine(), ms.HeapAlloc)
 	})
 	fmt.Println(l.Addr().String())
@@ -156,10 +167,54 @@ func measure(kind string, n int) error {
 	rss0 := rss(cmd.Process.Pid)
 	g0, h0 := stats(base)
 
+	clients, err := connectAll(base, n)
+	if err != nil {
+		return err
+	}
+	time.Sleep(time.Second) // let the server settle before reading its RSS
+	rssN := rss(cmd.Process.Pid)
+
+	// Broadcasts, one at a time: for each, how long until each client has
+	// read it. The p50 and p99 reported are the medians over the rounds.
+	var p50s, p99s []time.Duration
+	missed := 0
+	for round := range *rounds {
+		got := broadcast(base, clients, fmt.Sprint(round))
+		for _, d := range got {
+			if d < 0 {
+				missed++
+			}
+		}
+		p50s = append(p50s, got[n/2])
+		p99s = append(p99s, got[n*99/100])
+	}
+	slices.Sort(p50s)
+	slices.Sort(p99s)
+
+	disconnectAll(base, clients)
+	g1, h1 := stats(base)
+	// A second round of n connects and disconnects: what the first left
+	// behind (the runtime keeps goroutine descriptors for reuse, maps keep
+	// their buckets) does not grow.
+	clients, err = connectAll(base, n)
+	if err != nil {
+		return err
+	}
+	disconnectAll(base, clients)
+	g2, h2 := stats(base)
+	fmt.Printf("%-7s streams=%d rss_per_stream=%.1fKB broadcast(median of %d)_p50=%v p99=%v missed=%d goroutines=%d→%d→%d heap=%.1fMB→%.1fMB→%.1fMB\n",
+		kind, n, float64(rssN-rss0)/float64(n)/1024, len(p50s), p50s[len(p50s)/2].Round(time.Millisecond), p99s[len(p99s)/2].Round(time.Millisecond), missed,
+		g0, g1, g2, float64(h0)/1e6, float64(h1)/1e6, float64(h2)/1e6)
+	return nil
+}
+
+// connectAll opens n streams, 200 at a time, and waits until the server
+// counts them all.
+func connectAll(base string, n int) ([]*sseClient, error) {
 	clients := make([]*sseClient, n)
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
-	sem := make(chan struct{}, 200) // connect 200 at a time
+	sem := make(chan struct{}, 200)
 	for i := range clients {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -177,45 +232,17 @@ func measure(kind string, n int) error {
 	wg.Wait()
 	close(errs)
 	if err := <-errs; err != nil {
-		return fmt.Errorf("connecting: %w", err)
+		return nil, fmt.Errorf("connecting: %w", err)
 	}
 	for count(base) != n {
 		time.Sleep(50 * time.Millisecond)
 	}
-	time.Sleep(time.Second) // let the server settle before reading its RSS
-	rssN := rss(cmd.Process.Pid)
+	return clients, nil
+}
 
-	// One broadcast: how long until each client has read it.
-	got := make([]time.Duration, n)
-	start := time.Now()
-	for i, c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.conn.SetReadDeadline(time.Now().Add(30 * time.Second))
-			for {
-				line, err := c.r.ReadString('\n')
-				if err != nil {
-					got[i] = -1
-					return
-				}
-				if line == "data: tick\n" {
-					got[i] = time.Since(start)
-					return
-				}
-			}
-		}()
-	}
-	http.Post(base+"/publish", "", nil)
-	wg.Wait()
-	slices.Sort(got)
-	missed := 0
-	for _, d := range got {
-		if d < 0 {
-			missed++
-		}
-	}
-
+// disconnectAll closes the streams and waits until the server has seen
+// every one go (a parked stream notices at its next keep-alive tick).
+func disconnectAll(base string, clients []*sseClient) {
 	for _, c := range clients {
 		c.conn.Close()
 	}
@@ -223,11 +250,46 @@ func measure(kind string, n int) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond)
-	g1, h1 := stats(base)
-	fmt.Printf("%-7s streams=%d rss_per_stream=%.1fKB broadcast_p50=%v p99=%v missed=%d goroutines=%d→%d heap=%.1fMB→%.1fMB\n",
-		kind, n, float64(rssN-rss0)/float64(n)/1024, got[n/2].Round(time.Millisecond), got[n*99/100].Round(time.Millisecond), missed,
-		g0, g1, float64(h0)/1e6, float64(h1)/1e6)
-	return nil
+}
+
+// broadcast publishes one event and returns, sorted, how long each client
+// took to read it (-1: it did not).
+func broadcast(base string, clients []*sseClient, data string) []time.Duration {
+	var wg sync.WaitGroup
+	got := make([]time.Duration, len(clients))
+	want := "data: " + data + "\n"
+	started := make(chan struct{})
+	var ready sync.WaitGroup
+	ready.Add(len(clients))
+	start := time.Now()
+	for i, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			ready.Done()
+			<-started
+			for {
+				line, err := c.r.ReadString('\n')
+				if err != nil {
+					got[i] = -1
+					return
+				}
+				if line == want {
+					got[i] = time.Since(start)
+					return
+				}
+			}
+		}()
+	}
+	ready.Wait()
+	close(started)
+	time.Sleep(200 * time.Millisecond) // let every reader block in its read
+	start = time.Now()
+	http.Post(base+"/publish?data="+data, "", nil)
+	wg.Wait()
+	slices.Sort(got)
+	return got
 }
 
 type sseClient struct {
