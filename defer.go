@@ -316,6 +316,11 @@ func (s *state) reportError(err error) {
 		s.onError(s.ctx, err)
 		return
 	}
+	if ClientGone(err) {
+		// A client that left is routine: not an error of the server.
+		slog.Default().DebugContext(s.ctx, "runnel: client went away", "err", err)
+		return
+	}
 	slog.Default().ErrorContext(s.ctx, "runnel: render error", "err", err)
 }
 

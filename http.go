@@ -3,9 +3,13 @@ package runnel
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
+	"syscall"
 )
 
 // The HTTP layer: rendering a template as a streamed response.
@@ -101,8 +105,10 @@ type ServeOptions struct {
 // An error that happens before the first byte is returned without writing
 // anything, so the caller can still answer with an error status (see
 // [WriteError]). After the first byte, errors are rendered as error content
-// and reported to the engine's error handler; Serve then returns nil, or
-// the context's error if the client went away.
+// and reported to the engine's error handler, and Serve returns nil. If
+// the render stops after the first byte all the same (the client went
+// away, see [ClientGone], or a panic), the error Serve returns wraps
+// [ErrIncomplete], and WriteError writes nothing for it.
 func (t *Template) Serve(w http.ResponseWriter, r *http.Request, data any, opts ServeOptions) error {
 	mode := ModeFor(r)
 	if opts.Mode != nil {
@@ -118,7 +124,30 @@ func (t *Template) Serve(w http.ResponseWriter, r *http.Request, data any, opts 
 		return nil
 	}
 	ctx := r.Context()
-	return t.Stream(ctx, sw, data, StreamOptions{Mode: mode, Flush: flush, Nonce: NonceFrom(ctx), ScriptOnly: opts.ScriptOnly})
+	err := t.Stream(ctx, sw, data, StreamOptions{Mode: mode, Flush: flush, Nonce: NonceFrom(ctx), ScriptOnly: opts.ScriptOnly})
+	if err != nil && sw.started {
+		return &incompleteError{err}
+	}
+	return err
+}
+
+// ErrIncomplete is wrapped by the error of a response that stopped after
+// its first byte: its status and headers are sent, so nothing can be said
+// about the error to the client any more. WriteError writes nothing for it.
+var ErrIncomplete = errors.New("runnel: the response stopped after its first byte")
+
+type incompleteError struct{ err error }
+
+func (e *incompleteError) Error() string   { return ErrIncomplete.Error() + ": " + e.err.Error() }
+func (e *incompleteError) Unwrap() []error { return []error{ErrIncomplete, e.err} }
+
+// ClientGone reports whether err says that the client went away: the
+// request's context was canceled, or a write failed because the
+// connection was closed, reset or timed out. A client that leaves is
+// routine, not a server error: log it below the error level.
+func ClientGone(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, net.ErrClosed) || errors.Is(err, http.ErrHandlerTimeout)
 }
 
 // startWriter sets the response headers when the first byte is written, so
@@ -155,8 +184,13 @@ func (sw *startWriter) Write(p []byte) (int, error) {
 
 // WriteError answers a request whose page failed before its first byte:
 // a redirect for a RedirectError, the status of a StatusError, 404 for a
-// missing template, and 500 otherwise. The error's text is not sent.
+// missing template, and 500 otherwise. The error's text is not sent. For
+// an error that wraps ErrIncomplete (the response had started), or one of
+// a client that went away, it writes nothing.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, ErrIncomplete) || ClientGone(err) {
+		return
+	}
 	var re *RedirectError
 	if errors.As(err, &re) {
 		code := re.Code
@@ -174,9 +208,6 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, ErrTemplateNotFound):
 		code = http.StatusNotFound
 	}
-	if errors.Is(err, context.Canceled) {
-		return // the client is gone
-	}
 	http.Error(w, http.StatusText(code), code)
 }
 
@@ -193,10 +224,18 @@ func (e *Engine) Handler(name string, data func(*http.Request) (any, error)) htt
 		}
 		if err == nil {
 			err = t.Serve(w, r, d, ServeOptions{})
-			if err == nil || errors.Is(err, context.Canceled) {
+			if err == nil {
 				return
 			}
-			if sw, ok := w.(interface{ Written() bool }); ok && sw.Written() {
+			deadline := errors.Is(r.Context().Err(), context.DeadlineExceeded)
+			if !deadline && (ClientGone(err) || r.Context().Err() != nil) {
+				slog.DebugContext(r.Context(), "runnel: client went away", "template", name, "err", err)
+				return
+			}
+			if errors.Is(err, ErrIncomplete) {
+				// A panic or a deadline after the first byte: an error to
+				// report, but nothing more can be sent.
+				e.report(r.Context(), err)
 				return
 			}
 		}

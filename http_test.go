@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -204,5 +207,101 @@ func TestServeCancelsOnDisconnect(t *testing.T) {
 	}
 	if err := <-finished; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Serve returned %v", err)
+	}
+}
+
+// brokenPipeWriter is the ResponseWriter of a client that left: writes
+// after the first fail with EPIPE. It counts WriteHeader calls after the
+// body started, which net/http logs as "superfluous".
+type brokenPipeWriter struct {
+	hdr         http.Header
+	writes      int
+	superfluous int
+	body        strings.Builder
+}
+
+func (w *brokenPipeWriter) Header() http.Header { return w.hdr }
+func (w *brokenPipeWriter) WriteHeader(int) {
+	if w.writes > 0 {
+		w.superfluous++
+	}
+}
+func (w *brokenPipeWriter) Write(p []byte) (int, error) {
+	w.writes++
+	if w.writes > 1 {
+		return 0, &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}
+	}
+	return w.body.Write(p)
+}
+func (w *brokenPipeWriter) Flush() {}
+
+// TestHandlerClientGone: a client that leaves in the middle of a page is
+// neither an error report nor a status written after the body: Serve's
+// error wraps ErrIncomplete and says ClientGone, and Engine.Handler writes
+// nothing more.
+func TestHandlerClientGone(t *testing.T) {
+	fsys := fstest.MapFS{"page.html": {Data: []byte("<p>start</p>{% flush %}<p>{{ slow }}</p>")}}
+	var reported []error
+	e := New(fsys, WithErrorHandler(func(_ context.Context, err error) { reported = append(reported, err) }))
+	slow, resolve := NewFuture[string]()
+	resolve("late", nil)
+	w := &brokenPipeWriter{hdr: http.Header{}}
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("User-Agent", browserUA)
+	e.Handler("page.html", func(*http.Request) (any, error) { return map[string]any{"slow": slow}, nil }).ServeHTTP(w, req)
+	if w.superfluous != 0 {
+		t.Errorf("%d WriteHeader calls after the body started", w.superfluous)
+	}
+	if len(reported) != 0 {
+		t.Errorf("a client that left was reported as an error: %v", reported)
+	}
+	if strings.Contains(w.body.String(), "Internal Server Error") {
+		t.Errorf("body %q", w.body.String())
+	}
+
+	// Serve itself says what happened.
+	tpl, _ := e.Template("page.html")
+	w = &brokenPipeWriter{hdr: http.Header{}}
+	err := tpl.Serve(w, req, map[string]any{"slow": slow}, ServeOptions{})
+	if !errors.Is(err, ErrIncomplete) || !ClientGone(err) || !errors.Is(err, syscall.EPIPE) {
+		t.Fatalf("Serve: %v", err)
+	}
+	WriteError(w, req, err)
+	if w.superfluous != 0 || w.writes != 2 {
+		t.Errorf("WriteError wrote after the body started: %d headers, %d writes", w.superfluous, w.writes)
+	}
+}
+
+// TestHandlerPanicAfterStart: a panic after the first byte is reported,
+// and nothing is written after the body.
+func TestHandlerPanicAfterStart(t *testing.T) {
+	fsys := fstest.MapFS{"page.html": {Data: []byte("<p>start</p>{% flush %}{{ boom }}")}}
+	var reported []error
+	e := New(fsys, WithErrorHandler(func(_ context.Context, err error) { reported = append(reported, err) }))
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("User-Agent", browserUA)
+	e.Handler("page.html", func(*http.Request) (any, error) {
+		return map[string]any{"boom": func() string { panic("kaboom") }}, nil
+	}).ServeHTTP(rec, req)
+	if rec.Code != 200 || strings.Contains(rec.Body.String(), "Internal Server Error") || !strings.HasPrefix(rec.Body.String(), "<p>start</p>") {
+		t.Errorf("%d %q", rec.Code, rec.Body.String())
+	}
+	if len(reported) == 0 {
+		t.Error("a panic after the first byte was not reported")
+	}
+}
+
+func TestClientGone(t *testing.T) {
+	for err, want := range map[error]bool{
+		context.Canceled: true,
+		&net.OpError{Op: "write", Err: os.NewSyscallError("write", syscall.ECONNRESET)}: true,
+		os.ErrDeadlineExceeded:       true,
+		context.DeadlineExceeded:     false,
+		errors.New("template: boom"): false,
+	} {
+		if got := ClientGone(err); got != want {
+			t.Errorf("ClientGone(%v) = %v", err, got)
+		}
 	}
 }

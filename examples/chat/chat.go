@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"embed"
-	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -100,7 +99,7 @@ func (c *chat) post(w http.ResponseWriter, r *http.Request) {
 // byte with an error status.
 func (c *chat) serve(w http.ResponseWriter, r *http.Request, t *runnel.Template, data map[string]any, status int) {
 	err := t.Serve(w, r, data, runnel.ServeOptions{Status: status})
-	if err != nil && !errors.Is(err, context.Canceled) {
+	if err != nil && !runnel.ClientGone(err) {
 		c.logger.ErrorContext(r.Context(), "page failed", "page", t.Name(), "err", err)
 		runnel.WriteError(w, r, err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"embed"
-	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -93,7 +92,7 @@ func (p *progress) run(w http.ResponseWriter, r *http.Request) {
 		// A future, resolved when the job ends: the page's last part.
 		"result": result,
 	}, runnel.ServeOptions{})
-	if err != nil && !errors.Is(err, context.Canceled) {
+	if err != nil && !runnel.ClientGone(err) {
 		p.logger.ErrorContext(ctx, "page failed", "err", err)
 		runnel.WriteError(w, r, err)
 	}
