@@ -139,7 +139,7 @@ func BenchmarkTTFB(b *testing.B) {
 			for b.Loop() {
 				var start time.Time
 				trace := &httptrace.ClientTrace{
-					WroteRequest:         func(httptrace.WroteRequestInfo) { start = time.Now() },
+					WroteRequest: func(httptrace.WroteRequestInfo) { start = time.Now() },
 				}
 				req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", srv.URL, nil)
 				req.Header.Set("User-Agent", "Mozilla/5.0 Chrome/156")
