@@ -121,7 +121,7 @@ type sectionError struct {
 }
 
 func newSectionError(err error) *sectionError {
-	se := &sectionError{Timeout: errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errSectionTimeout)}
+	se := &sectionError{Timeout: errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errSectionTimeout) || errors.Is(err, ErrPageDeadline)}
 	var pe *PublicError
 	if errors.As(err, &pe) {
 		se.Message = pe.Message
@@ -148,21 +148,33 @@ func (n *deferNode) renderInPlace(s *state) error {
 		s.ctx, cancel = context.WithTimeoutCause(s.ctx, n.timeout, errSectionTimeout)
 	}
 	html, err := s.capture(n.body)
-	timedOut := s.ctx.Err() != nil && context.Cause(s.ctx) == errSectionTimeout
+	timedOut := s.ctx.Err() != nil && context.Cause(s.ctx) == errSectionTimeout || s.finishing()
 	cancel()
 	s.ctx = saved
 	if err == nil {
 		s.out.WriteString(html)
 		return nil
 	}
-	if saved.Err() != nil {
+	if saved.Err() != nil && !s.finishing() {
 		return saved.Err() // the client went away: no error content
 	}
 	if timedOut {
-		err = fmt.Errorf("%w after %v: %w", errSectionTimeout, n.timeout, err)
+		err = timeoutError(s, n.timeout, err)
 	}
 	s.reportError(s.errAt(n.pos, err))
 	return n.renderFallback(s, err, timedOut)
+}
+
+// timeoutError describes a section that timed out, by its own timeout or
+// by the page deadline.
+func timeoutError(s *state, timeout time.Duration, err error) error {
+	if s.finishing() {
+		if errors.Is(err, ErrPageDeadline) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", ErrPageDeadline, err)
+	}
+	return fmt.Errorf("%w after %v: %w", errSectionTimeout, timeout, err)
 }
 
 // renderFallback renders the error content, or the placeholder after a
@@ -224,19 +236,19 @@ func (n *deferNode) renderOutOfOrder(s *state) error {
 			fork.ctx, cancel = context.WithTimeoutCause(ctx, n.timeout, errSectionTimeout)
 		}
 		html, err := fork.capture(n.body)
-		timedOut := fork.ctx.Err() != nil && context.Cause(fork.ctx) == errSectionTimeout
+		timedOut := fork.ctx.Err() != nil && context.Cause(fork.ctx) == errSectionTimeout || fork.finishing()
 		cancel()
 		fork.ctx = ctx
 		if err == nil {
 			sec.html = neutralize(html)
 			return
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && !fork.finishing() {
 			sec.keep = true // the render is over: nothing to show
 			return
 		}
 		if timedOut {
-			err = fmt.Errorf("%w after %v: %w", errSectionTimeout, n.timeout, err)
+			err = timeoutError(fork, n.timeout, err)
 		}
 		fork.reportError(fork.errAt(n.pos, err))
 		if timedOut && !n.hasErr {
@@ -257,7 +269,7 @@ func (n *deferNode) renderOutOfOrder(s *state) error {
 // and nothing is flushed.
 func (s *state) fork() *state {
 	f := &state{
-		ctx: s.ctx, eng: s.eng, data: s.data, dataMap: s.dataMap,
+		ctx: s.ctx, root: s.root, page: s.page, eng: s.eng, data: s.data, dataMap: s.dataMap,
 		autoescape: s.autoescape, tmpl: s.tmpl, depth: s.depth,
 		mode: Buffered, nonce: s.nonce, onError: s.onError,
 	}

@@ -42,6 +42,10 @@ type Engine struct {
 	debugTag        bool
 	errorFragment   SafeString
 	onError         func(context.Context, error)
+	pageDeadline    time.Duration
+	writeTimeout    time.Duration
+	earlyHints      bool
+	noFlushWarned   sync.Map
 
 	mu    sync.RWMutex
 	cache map[string]*cacheEntry
@@ -132,6 +136,27 @@ func WithErrorHandler(fn func(ctx context.Context, err error)) Option {
 // {% error %} content of its own.
 func WithErrorFragment(html SafeString) Option { return func(e *Engine) { e.errorFragment = html } }
 
+// WithPageDeadline sets how long a served page may wait for its data (see
+// StreamOptions.Deadline): for platforms and proxies that end requests
+// after 30 or 60 seconds, so that the page's end is sent in time. Without
+// it (the default) a page waits as long as its request's context allows,
+// ending its waits a margin (a tenth of the time left, between 50 ms and
+// 1 s) before that context's deadline, if it has one.
+func WithPageDeadline(d time.Duration) Option { return func(e *Engine) { e.pageDeadline = d } }
+
+// WithWriteTimeout sets the deadline of each write of a served page
+// (default 30 s): a client that stops reading is disconnected after it,
+// and the page's render cancelled. Zero or negative: no write deadline.
+func WithWriteTimeout(d time.Duration) Option {
+	return func(e *Engine) { e.writeTimeout = max(d, -1) }
+}
+
+// WithEarlyHints turns 103 Early Hints on (the default) or off: when on,
+// a streamed or in-order page served to a GET request is preceded by a 103
+// response whose Link headers name the stylesheets, preloads and scripts
+// of its <head> (see Template.EarlyHints).
+func WithEarlyHints(on bool) Option { return func(e *Engine) { e.earlyHints = on } }
+
 // New returns an engine that loads templates from fsys (os.DirFS, embed.FS,
 // fstest.MapFS, …). fsys may be nil when every template is parsed from a
 // string.
@@ -142,6 +167,8 @@ func New(fsys fs.FS, opts ...Option) *Engine {
 		libs:          map[string]*Library{},
 		cache:         map[string]*cacheEntry{},
 		errorFragment: `<p class="runnel-error">This part of the page could not be displayed.</p>`,
+		writeTimeout:  30 * time.Second,
+		earlyHints:    true,
 	}
 	for _, o := range opts {
 		o(e)
@@ -250,6 +277,9 @@ type Template struct {
 	extends  *extendsNode
 	partials map[string]*Template
 	awaits   []*awaitNode
+
+	hintsOnce sync.Once
+	hints     []string // Link header values for 103 Early Hints
 }
 
 // Name returns the template's name.
@@ -282,6 +312,11 @@ func (t *Template) render(ctx context.Context, w io.Writer, data any, opts Strea
 	}
 	s := statePool.Get().(*state)
 	s.ctx, s.root = ctx, ctx
+	if !opts.Deadline.IsZero() {
+		page, cancel := context.WithDeadlineCause(ctx, opts.Deadline, ErrPageDeadline)
+		defer cancel()
+		s.ctx, s.page = page, page
+	}
 	s.eng = t.eng
 	s.out = &s.main
 	s.autoescape = t.eng.autoescape
@@ -333,6 +368,9 @@ func (t *Template) render(ctx context.Context, w io.Writer, data any, opts Strea
 	s.main.drain()
 	if err == nil {
 		err = s.main.err
+	}
+	if err == nil && s.page != nil && s.page.Err() != nil && context.Cause(s.page) == ErrPageDeadline {
+		err = ErrPageDeadline // the page is whole, but parts of it are missing
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package runnel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // The HTTP layer: rendering a template as a streamed response.
@@ -58,12 +60,17 @@ func NonceFrom(ctx context.Context) string {
 	return n
 }
 
-var botRE = regexp.MustCompile(`(?i)bot|crawl|spider|slurp|facebookexternalhit|embedly|preview|lighthouse|curl|wget|python-requests|go-http-client|headless`)
+// botRE matches the User-Agents of crawlers, link previewers and HTTP
+// tools. Browsers, headless ones included, and the tools that measure what
+// users get (Lighthouse and PageSpeed Insights, "Chrome-Lighthouse";
+// WebPageTest, "PTST") are not matched: they get the streamed page.
+var botRE = regexp.MustCompile(`(?i)bot\b|bot/|crawl|spider|slurp|facebookexternalhit|embedly|preview|curl|wget|python-requests|go-http-client|httpie|okhttp|java/|libwww|scrapy|feedfetcher|mediapartners`)
 
-// ModeFor picks the delivery mode for a request: Streaming for browsers;
-// InOrder for HEAD requests, crawlers and tools (by User-Agent), and clients
-// that ask for no script with the request header "Runnel-Mode: in-order";
-// Buffered when that header says "buffered".
+// ModeFor picks the delivery mode for a request: Streaming for browsers
+// (headless ones and Lighthouse included); InOrder for HEAD requests,
+// crawlers, link previewers and HTTP tools such as curl (by User-Agent),
+// and clients that ask for no script with the request header
+// "Runnel-Mode: in-order"; Buffered when that header says "buffered".
 func ModeFor(r *http.Request) Mode {
 	switch strings.ToLower(r.Header.Get("Runnel-Mode")) {
 	case "in-order", "inorder", "noscript":
@@ -92,6 +99,15 @@ type ServeOptions struct {
 	ScriptOnly bool
 	// Status is the response status (default 200).
 	Status int
+	// PageDeadline overrides the engine's page deadline (see
+	// WithPageDeadline): after it, waits fail and the document is closed
+	// (see StreamOptions.Deadline). Negative: none.
+	PageDeadline time.Duration
+	// WriteTimeout overrides the engine's write timeout (see
+	// WithWriteTimeout). Negative: none.
+	WriteTimeout time.Duration
+	// NoEarlyHints turns off the 103 Early Hints response for this page.
+	NoEarlyHints bool
 }
 
 // Serve renders the template as the response to r. It sets Content-Type,
@@ -115,20 +131,80 @@ func (t *Template) Serve(w http.ResponseWriter, r *http.Request, data any, opts 
 		mode = *opts.Mode
 	}
 	rc := http.NewResponseController(w)
-	sw := &startWriter{w: w, status: opts.Status}
+	sw := &startWriter{w: w, rc: rc, status: opts.Status, mode: mode}
+	sw.timeout = pick(opts.WriteTimeout, t.eng.writeTimeout)
+	defer sw.clearDeadline()
+	ctx := r.Context()
+	if mode != Buffered && !opts.NoEarlyHints && t.eng.earlyHints && r.Method == http.MethodGet && r.ProtoAtLeast(1, 1) {
+		if hints := t.EarlyHints(); len(hints) > 0 {
+			h := w.Header()
+			for _, v := range hints {
+				h.Add("Link", v)
+			}
+			w.WriteHeader(http.StatusEarlyHints)
+		}
+	}
 	flush := func() error {
 		sw.start()
-		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-			return err
+		sw.setDeadline()
+		err := rc.Flush()
+		if errors.Is(err, http.ErrNotSupported) {
+			t.eng.warnNoFlush(ctx, t.name, w)
+			return nil
 		}
-		return nil
+		return err
 	}
-	ctx := r.Context()
-	err := t.Stream(ctx, sw, data, StreamOptions{Mode: mode, Flush: flush, Nonce: NonceFrom(ctx), ScriptOnly: opts.ScriptOnly})
+	so := StreamOptions{Mode: mode, Flush: flush, Nonce: NonceFrom(ctx), ScriptOnly: opts.ScriptOnly}
+	so.Deadline = pageDeadline(ctx, pick(opts.PageDeadline, t.eng.pageDeadline))
+	err := t.Stream(ctx, sw, data, so)
 	if err != nil && sw.started {
+		if errors.Is(err, ErrPageDeadline) {
+			// The document is closed, but parts of it are missing: say so
+			// in a trailer, for logs and tests.
+			w.Header().Set(http.TrailerPrefix+"Runnel-Incomplete", "page-deadline")
+		}
 		return &incompleteError{err}
 	}
 	return err
+}
+
+// pick returns the per-request value if set, else the engine's; negative
+// means none.
+func pick(req, eng time.Duration) time.Duration {
+	if req != 0 {
+		return max(req, 0)
+	}
+	return max(eng, 0)
+}
+
+// pageDeadline is when a page's waits give up: after d (if set), and in
+// any case a margin before the request context's own deadline (set by a
+// middleware or a platform's limit), so that the end of the document can
+// still be sent before the request ends.
+func pageDeadline(ctx context.Context, d time.Duration) time.Time {
+	var at time.Time
+	if d > 0 {
+		at = time.Now().Add(d)
+	}
+	if end, ok := ctx.Deadline(); ok {
+		margin := min(max(time.Until(end)/10, 50*time.Millisecond), time.Second)
+		if e := end.Add(-margin); at.IsZero() || e.Before(at) {
+			at = e
+		}
+	}
+	return at
+}
+
+// warnNoFlush logs, once per template and type of ResponseWriter, that the
+// page cannot be streamed because the writer cannot flush.
+func (e *Engine) warnNoFlush(ctx context.Context, name string, w http.ResponseWriter) {
+	key := name + "\x00" + fmt.Sprintf("%T", w)
+	if _, seen := e.noFlushWarned.LoadOrStore(key, true); seen {
+		return
+	}
+	slog.WarnContext(ctx, "runnel: streaming is defeated: the response writer cannot flush, so the page is sent only when it is complete; "+
+		"a middleware's ResponseWriter must implement http.Flusher or Unwrap() http.ResponseWriter",
+		"template", name, "writer", fmt.Sprintf("%T", w))
 }
 
 // ErrIncomplete is wrapped by the error of a response that stopped after
@@ -154,8 +230,33 @@ func ClientGone(err error) bool {
 // that nothing is committed while the page can still fail with a status.
 type startWriter struct {
 	w       http.ResponseWriter
+	rc      *http.ResponseController
 	status  int
+	mode    Mode
 	started bool
+	timeout time.Duration // write timeout (0: none)
+	noDL    bool          // the writer has no deadlines
+	setDL   bool          // a deadline was set
+}
+
+// setDeadline gives the next write its deadline.
+func (sw *startWriter) setDeadline() {
+	if sw.timeout <= 0 || sw.noDL {
+		return
+	}
+	if err := sw.rc.SetWriteDeadline(time.Now().Add(sw.timeout)); err != nil {
+		sw.noDL = true
+		return
+	}
+	sw.setDL = true
+}
+
+// clearDeadline removes the deadline, which would otherwise outlive the
+// response on a kept-alive connection.
+func (sw *startWriter) clearDeadline() {
+	if sw.setDL {
+		_ = sw.rc.SetWriteDeadline(time.Time{})
+	}
 }
 
 func (sw *startWriter) start() {
@@ -168,7 +269,10 @@ func (sw *startWriter) start() {
 		h.Set("Content-Type", "text/html; charset=utf-8")
 	}
 	h.Set("X-Accel-Buffering", "no")
-	if h.Get("Cache-Control") == "" {
+	if sw.mode == Streaming && h.Get("Cache-Control") == "" {
+		// A streamed page's out-of-order parts are this request's: no
+		// cache should keep (or, as some CDNs do, buffer) it. In-order
+		// and buffered pages cache as the application's headers say.
 		h.Set("Cache-Control", "no-store")
 	}
 	h.Add("Vary", "User-Agent")
@@ -179,6 +283,7 @@ func (sw *startWriter) start() {
 
 func (sw *startWriter) Write(p []byte) (int, error) {
 	sw.start()
+	sw.setDeadline()
 	return sw.w.Write(p)
 }
 
@@ -207,6 +312,8 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		code = se.Code
 	case errors.Is(err, ErrTemplateNotFound):
 		code = http.StatusNotFound
+	case errors.Is(err, ErrPageDeadline), errors.Is(err, context.DeadlineExceeded):
+		code = http.StatusServiceUnavailable
 	}
 	http.Error(w, http.StatusText(code), code)
 }

@@ -111,7 +111,7 @@ func (s *state) await(l *late) (any, error) {
 		case <-l.done:
 			return l.val, l.err
 		case <-s.ctxDone():
-			return nil, s.ctx.Err()
+			return nil, s.ctxErr()
 		case sec := <-s.sectionDone():
 			if err := s.emitSection(sec); err != nil {
 				return nil, err
@@ -163,7 +163,7 @@ func (s *state) receive(ch reflect.Value) (v any, ok bool, err error) {
 			}
 			return x.Interface(), true, nil
 		case 1:
-			return nil, false, s.ctx.Err()
+			return nil, false, s.ctxErr()
 		default:
 			if err := s.emitSection(x.Interface().(*section)); err != nil {
 				return nil, false, err
@@ -199,7 +199,7 @@ func (s *state) startLate(data map[string]any) {
 		t := rv.Type()
 		if t.NumIn() == 1 && t.In(0) == ctxType && t.NumOut() >= 1 && t.NumOut() <= 2 && (t.NumOut() == 1 || t.Out(1) == errType) {
 			l := &late{done: make(chan struct{})}
-			s.stream.goroutine(func(ctx context.Context) {
+			s.stream.dataGoroutine(func(ctx context.Context) {
 				defer func() {
 					if r := recover(); r != nil {
 						l.resolve(nil, fmt.Errorf("runnel: panic in late value %s: %v", name, r))
@@ -304,7 +304,7 @@ func lateFieldsOf(t reflect.Type) []lateField {
 // An iter.Seq2[T, error] that yields an error stops with that error.
 func (st *streamState) drain(seq iter.Seq[any]) *lateSeq {
 	ls := &lateSeq{ch: make(chan any, 16)}
-	st.goroutine(func(ctx context.Context) {
+	st.dataGoroutine(func(ctx context.Context) {
 		defer close(ls.ch)
 		defer func() {
 			if r := recover(); r != nil {
@@ -319,6 +319,7 @@ func (st *streamState) drain(seq iter.Seq[any]) *lateSeq {
 			select {
 			case ls.ch <- item:
 			case <-ctx.Done():
+				ls.err = ctx.Err() // not a complete sequence
 				return
 			}
 		}

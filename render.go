@@ -31,6 +31,7 @@ type binding struct {
 type state struct {
 	ctx        context.Context
 	root       context.Context // the context the render was called with
+	page       context.Context // root with the page deadline, if there is one (else nil)
 	eng        *Engine
 	out        *output
 	main       output
@@ -90,7 +91,7 @@ var statePool = sync.Pool{New: func() any {
 const maxDepth = 64
 
 func (s *state) reset() {
-	s.root = nil
+	s.root, s.page = nil, nil
 	s.ctx, s.eng, s.data, s.dataMap, s.tmpl, s.blocks, s.rctx, s.loop = nil, nil, nil, nil, nil, nil, nil, nil
 	clear(s.scope)
 	s.scope = s.scope[:0]
@@ -179,8 +180,29 @@ func (s *state) renderNodes(nodes []node) error {
 // fragment: only in a streamed page whose first byte has been sent, only on
 // the page's own output, and never when the render's context has ended.
 func (s *state) recoverable(err error) bool {
-	return s.recover && s.main.wrote && s.out == &s.main && s.main.err == nil &&
-		s.isDone() == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	if !s.recover || !s.main.wrote || s.out != &s.main || s.main.err != nil {
+		return false
+	}
+	if s.finishing() {
+		return true // past the page deadline: every wait fails, the page goes on
+	}
+	return s.isDone() == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// finishing reports whether the page deadline has passed while the client
+// is still there: waits then fail at once with ErrPageDeadline, and the
+// rest of the page (what needs no wait) is rendered so that the document
+// is closed properly.
+func (s *state) finishing() bool {
+	return s.page != nil && s.page.Err() != nil && s.root.Err() == nil && context.Cause(s.page) == ErrPageDeadline
+}
+
+// ctxErr is the error of a wait that the render's context ended.
+func (s *state) ctxErr() error {
+	if s.finishing() {
+		return ErrPageDeadline
+	}
+	return s.ctx.Err()
 }
 
 // capture renders nodes into a string instead of the output. It is used only
@@ -374,7 +396,10 @@ func (s *state) isDone() error {
 	if s.ctx == nil {
 		return nil
 	}
-	return s.ctx.Err()
+	if err := s.ctx.Err(); err != nil && !s.finishing() {
+		return err
+	}
+	return nil
 }
 
 // filterExpr is a compiled filter expression: an operand and its filters.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Mode is how a page is delivered.
@@ -57,15 +58,29 @@ type StreamOptions struct {
 	// ScriptOnly makes out-of-order sections use only the fallback script,
 	// not the browser's native <template for> patching.
 	ScriptOnly bool
+	// Deadline, if set, is the page deadline: when it passes, every wait
+	// for a late value fails at once with ErrPageDeadline (and the late
+	// values' contexts end), open {% defer %} sections show their
+	// {% error %} content (error.timeout is true) or keep their
+	// placeholder, other failed parts show the error fragment, and the
+	// rest of the page is rendered, so that the document is closed
+	// properly. Stream then returns an error wrapping ErrPageDeadline.
+	Deadline time.Time
 }
+
+// ErrPageDeadline is the error of waits after the page deadline
+// ([StreamOptions.Deadline], [ServeOptions.Deadline]).
+var ErrPageDeadline = errors.New("runnel: the page deadline passed")
 
 // streamState is the per-render machinery for late values and sections:
 // the goroutines it started (all cancelled and waited for when the render
 // ends) and the out-of-order sections in flight.
 type streamState struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	ctx     context.Context // ends when the render ends
+	cancel  context.CancelFunc
+	data    context.Context // the late values': ctx, ended by the page deadline too
+	dataEnd context.CancelFunc
+	wg      sync.WaitGroup
 
 	done       chan *section // completed sections
 	pending    int           // sections started and not yet emitted
@@ -74,9 +89,14 @@ type streamState struct {
 	unpatched  []string // sections written whose script call is not yet
 }
 
-func newStreamState(parent context.Context) *streamState {
+func newStreamState(parent, page context.Context) *streamState {
 	ctx, cancel := context.WithCancel(parent)
-	return &streamState{ctx: ctx, cancel: cancel, done: make(chan *section, 8)}
+	st := &streamState{ctx: ctx, cancel: cancel, done: make(chan *section, 8)}
+	st.data, st.dataEnd = ctx, cancel
+	if page != nil {
+		st.data, st.dataEnd = context.WithCancel(page)
+	}
+	return st
 }
 
 // goroutine runs fn under the render's context, tracked so that the render
@@ -89,9 +109,20 @@ func (st *streamState) goroutine(fn func(ctx context.Context)) {
 	}()
 }
 
+// dataGoroutine runs fn (a late value's work) under the data context,
+// which the page deadline ends as well as the render.
+func (st *streamState) dataGoroutine(fn func(ctx context.Context)) {
+	st.wg.Add(1)
+	go func() {
+		defer st.wg.Done()
+		fn(st.data)
+	}()
+}
+
 // stop cancels everything the render started and waits for it.
 func (st *streamState) stop() {
 	st.cancel()
+	st.dataEnd()
 	st.wg.Wait()
 }
 
@@ -101,7 +132,7 @@ func (st *streamState) stop() {
 // (by {% language %} or {% timezone %}).
 func (s *state) streaming() *streamState {
 	if s.stream == nil {
-		s.stream = newStreamState(s.root)
+		s.stream = newStreamState(s.root, s.page)
 	}
 	return s.stream
 }
@@ -161,12 +192,19 @@ func (s *state) drainSections() error {
 		if err := s.main.flush(); err != nil {
 			return err
 		}
+		done := s.ctxDone()
+		if s.finishing() {
+			// Past the page deadline the sections end at once, with their
+			// error or placeholder content: wait for them unless the
+			// client goes.
+			done = s.root.Done()
+		}
 		select {
 		case sec := <-s.stream.done:
 			if err := s.emitSection(sec); err != nil {
 				return err
 			}
-		case <-s.ctx.Done():
+		case <-done:
 			return s.ctx.Err()
 		}
 	}

@@ -188,6 +188,26 @@ func (e *Expr) Resolve(r *Renderer) (any, error) {
 	return v, err
 }
 
+// Literal returns the expression's value when it is a literal (a quoted
+// string or a number) with no filters: a value known when the template is
+// compiled.
+func (e *Expr) Literal() (any, bool) {
+	if e.fe.v != nil && e.fe.v.isLit && !e.fe.v.translate && len(e.fe.filters) == 0 {
+		return e.fe.v.lit, true
+	}
+	return nil, false
+}
+
+// ConstantNode is a custom tag's [Node] whose output is known when the
+// template is compiled (like {% static "app.css" %}). Constant returns
+// that output, as it appears in the page (escaped), and whether it is
+// constant. runnel uses it to find the URLs a page's <head> names before
+// the page renders, for 103 Early Hints.
+type ConstantNode interface {
+	Node
+	Constant() (string, bool)
+}
+
 // Lookup evaluates the expression and reports whether its variable is
 // defined: an undefined variable gives nil and false (a defined nil, true).
 func (e *Expr) Lookup(r *Renderer) (v any, defined bool, err error) {

@@ -124,6 +124,19 @@ func compileStatic(p *runnel.TagParser, prefix string) (runnel.Node, error) {
 	return n, nil
 }
 
+// Constant returns the URL when the path is a literal and the tag writes
+// it (no "as"), so that early hints can name the file.
+func (n *staticNode) Constant() (string, bool) {
+	if n.asvar != "" {
+		return "", false
+	}
+	v, ok := n.path.Literal()
+	if !ok {
+		return "", false
+	}
+	return runnel.ToString(runnel.Escape(joinURL(n.prefix, htmlutil.Quote(runnel.ToString(v), "/")))), true
+}
+
 // Render writes (or binds) the file's URL, escaped when autoescaping is on.
 func (n *staticNode) Render(r *runnel.Renderer) error {
 	v, err := n.path.Resolve(r)
