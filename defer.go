@@ -139,7 +139,7 @@ func (n *deferNode) render(s *state) error {
 // renderInPlace renders the section where it stands. The body is buffered
 // only if there is error content or a timeout to fall back on.
 func (n *deferNode) renderInPlace(s *state) error {
-	if !n.hasErr && n.timeout == 0 {
+	if !n.hasErr && n.timeout == 0 && (!n.hasPH || s.page == nil) {
 		return s.renderNodes(n.body)
 	}
 	saved := s.ctx
@@ -331,6 +331,11 @@ func (s *state) reportError(err error) {
 	if ClientGone(err) {
 		// A client that left is routine: not an error of the server.
 		slog.Default().DebugContext(s.ctx, "runnel: client went away", "err", err)
+		return
+	}
+	if errors.Is(err, ErrPageDeadline) {
+		// A slow source, not a broken page: the page was closed without it.
+		slog.Default().WarnContext(s.ctx, "runnel: page deadline passed", "err", err)
 		return
 	}
 	slog.Default().ErrorContext(s.ctx, "runnel: render error", "err", err)

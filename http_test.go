@@ -133,6 +133,12 @@ func TestModeFor(t *testing.T) {
 		{"HEAD", browserUA, "", InOrder},
 		{"GET", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "", InOrder},
 		{"GET", "curl/8.0", "", InOrder},
+		{"GET", "facebookexternalhit/1.1", "", InOrder},
+		{"GET", "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", "", InOrder},
+		// The tools that measure what users get see the streamed page.
+		{"GET", "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36 Chrome-Lighthouse", "", Streaming},
+		{"GET", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0 Safari/537.36", "", Streaming},
+		{"GET", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36 PTST/250101", "", Streaming},
 		{"GET", "", "", InOrder},
 		{"GET", browserUA, "in-order", InOrder},
 		{"GET", browserUA, "buffered", Buffered},

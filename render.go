@@ -169,6 +169,9 @@ func (s *state) renderNodes(nodes []node) error {
 			// The page is already on its way: show the error fragment in
 			// place of the failed part, report it, and go on so that the
 			// document is still closed properly.
+			if s.finishing() && !errors.Is(err, ErrPageDeadline) {
+				err = fmt.Errorf("%w: %w", ErrPageDeadline, err)
+			}
 			s.reportError(err)
 			s.writeErrorFragment()
 		}

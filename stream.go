@@ -69,7 +69,7 @@ type StreamOptions struct {
 }
 
 // ErrPageDeadline is the error of waits after the page deadline
-// ([StreamOptions.Deadline], [ServeOptions.Deadline]).
+// ([StreamOptions.Deadline], [ServeOptions.PageDeadline]).
 var ErrPageDeadline = errors.New("runnel: the page deadline passed")
 
 // streamState is the per-render machinery for late values and sections:

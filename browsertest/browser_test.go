@@ -27,9 +27,9 @@ import (
 var chromiumPath = "/usr/bin/chromium"
 
 // desktopUA is an ordinary desktop Chrome's User-Agent. Headless Chromium
-// says "HeadlessChrome", which runnel.ModeFor (rightly, for prerenderers)
-// treats as a tool and answers in order: the tests present themselves as
-// the browser a visitor would use.
+// says "HeadlessChrome", which runnel.ModeFor also streams to; the tests
+// present themselves as the browser a visitor would use all the same, so
+// that they do not depend on that choice.
 const desktopUA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
 
 // browser is one headless Chromium shared by the tests; each test gets its

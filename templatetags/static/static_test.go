@@ -1,7 +1,9 @@
 package static
 
 import (
+	"reflect"
 	"testing"
+	"testing/fstest"
 
 	"github.com/runnelhq/runnel"
 	"github.com/runnelhq/runnel/internal/htmlutil"
@@ -84,5 +86,21 @@ func run(t *testing.T, cases []testCase) {
 	for _, c := range cases {
 		tagtest.Run(t, []tagtest.Case{{Name: c.name, Src: c.src, Data: c.data, Want: c.want, Err: c.err}},
 			runnel.WithLibrary("static", Library(c.lib)))
+	}
+}
+
+// TestStaticEarlyHints: a {% static %} URL with a literal path is known
+// before the render, so the page's 103 Early Hints name it; one built from
+// data is not.
+func TestStaticEarlyHints(t *testing.T) {
+	src := `{% load static %}<html><head><link rel="stylesheet" href="{% static 'site.css' %}"><script src="{% static js %}"></script></head><body>`
+	e := runnel.New(fstest.MapFS{"page.html": {Data: []byte(src)}}, runnel.WithLibrary("static", Library(Options{StaticURL: "https://cdn.example.com/s/"})))
+	tpl, err := e.Template("page.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := tpl.EarlyHints()
+	if want := []string{"<https://cdn.example.com/s/site.css>; rel=preload; as=style"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
