@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -346,4 +349,61 @@ func TestHandlerHTTP2Headers(t *testing.T) {
 	cancel()
 	resp.Body.Close()
 	waitFor(t, "the stream to end", func() bool { return b.Subscribers("t") == 0 })
+}
+
+// TestHandlerHTTP2ManyStreams: many event streams share one HTTP/2
+// connection (where a browser's HTTP/1.1 would allow six per host); a
+// published event reaches each of them, and closing the requests ends
+// every subscription.
+func TestHandlerHTTP2ManyStreams(t *testing.T) {
+	const streams = 50
+	b, _ := newTestBroker(BrokerOptions{})
+	h := &Handler{Broker: b, Topics: func(*http.Request) ([]string, error) { return []string{"t"}, nil }}
+	srv := httptest.NewUnstartedServer(h)
+	var conns atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	defer h.Close()
+	client := srv.Client()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var readers []*stream
+	for range streams {
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		if resp.ProtoMajor != 2 {
+			t.Fatalf("protocol %s", resp.Proto)
+		}
+		s := &stream{resp: resp, r: bufio.NewReader(resp.Body)}
+		s.block(t) // the retry: field, so the stream is subscribed
+		readers = append(readers, s)
+	}
+	if n := b.Subscribers("t"); n != streams {
+		t.Fatalf("%d subscribers", n)
+	}
+	for i := range 2 {
+		if _, err := b.Publish("t", Event{Data: fmt.Sprintf("tick %d", i)}); err != nil {
+			t.Fatal(err)
+		}
+		for j, s := range readers {
+			if got := s.block(t); !strings.Contains(got, fmt.Sprintf("data: tick %d\n", i)) {
+				t.Fatalf("stream %d, event %d: %q", j, i, got)
+			}
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections for %d streams", n, streams)
+	}
+	cancel()
+	waitFor(t, "every stream to end", func() bool { return b.Subscribers("t") == 0 })
 }
