@@ -11,7 +11,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/compress"
 	staticlib "github.com/runnelhq/runnel/templatetags/static"
 )
 
@@ -94,7 +94,10 @@ type Config struct {
 //	GET /buffered   the same page, rendered whole before it is sent
 //	GET /static/…   the style sheet and icon
 //
-// Every response carries a strict Content-Security-Policy with a fresh
+// Pages are compressed (zstd, gzip or brotli, by Accept-Encoding) with
+// runnel's compress middleware, which keeps them streamed, and streamed
+// pages start with a 103 Early Hints response that preloads the style
+// sheet. Every response carries a strict Content-Security-Policy with a fresh
 // nonce, which runnel puts on its scripts.
 func New(cfg Config) (http.Handler, error) {
 	if cfg.ReviewsTimeout <= 0 {
@@ -128,7 +131,9 @@ func New(cfg Config) (http.Handler, error) {
 	mux.Handle("GET /in-order", s.page(new(runnel.InOrder)))
 	mux.Handle("GET /buffered", s.page(new(runnel.Buffered)))
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
-	return withCSP(logRequests(logger, mux)), nil
+	// Compression is outermost, so that the log counts the page's own
+	// bytes; it flushes when runnel flushes, so the page still streams.
+	return compress.Handler(withCSP(logRequests(logger, mux))), nil
 }
 
 type shop struct {
@@ -155,9 +160,14 @@ func (s *shop) page(mode *runnel.Mode) http.Handler {
 		ctx, cancel := context.WithCancel(r.Context())
 		defer cancel()
 		r = r.WithContext(ctx)
-		if err := s.home.Serve(w, r, s.data(ctx), opts); err != nil && !errors.Is(err, context.Canceled) {
+		if err := s.home.Serve(w, r, s.data(ctx), opts); err != nil {
+			if runnel.ClientGone(err) {
+				// A visitor who leaves is routine, not an error.
+				s.cfg.Logger.DebugContext(ctx, "client went away", "path", r.URL.Path, "err", err)
+				return
+			}
 			s.cfg.Logger.ErrorContext(ctx, "page failed", "path", r.URL.Path, "err", err)
-			runnel.WriteError(w, r, err)
+			runnel.WriteError(w, r, err) // writes nothing once the page has started
 		}
 	})
 }
@@ -231,7 +241,7 @@ type logWriter struct {
 }
 
 func (w *logWriter) WriteHeader(code int) {
-	if w.status == 0 {
+	if w.status == 0 && code >= 200 { // not a 103 Early Hints
 		w.status = code
 	}
 	w.ResponseWriter.WriteHeader(code)
