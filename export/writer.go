@@ -27,7 +27,7 @@ type writer struct {
 	err        error // the first error of out
 	rows       int64
 	bytes      int64
-	sinceFlush int // bytes written out since the last flush
+	sinceFlush int  // bytes written out since the last flush
 	pending    bool // written out but not flushed
 	committed  bool // flushed once: the response has started
 	lastFlush  time.Time
