@@ -9,7 +9,11 @@ require (
 	github.com/runnelhq/runnel/examples/ticker v0.0.0
 )
 
-require github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+require (
+	github.com/andybalholm/brotli v1.3.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/klauspost/compress v1.20.5 // indirect
+)
 
 replace (
 	github.com/runnelhq/runnel => ../
