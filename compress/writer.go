@@ -261,7 +261,8 @@ func (w *writer) stopTimer() {
 }
 
 // Hijack is passed through for protocols that take the connection over
-// (a WebSocket upgrade): what is written after it is not compressed.
+// (a WebSocket upgrade, or a parked sse.Handler stream on HTTP/1.x):
+// what is written after it is not compressed.
 func (w *writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -2,7 +2,6 @@ package proxytest
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"log/slog"
@@ -10,16 +9,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 	"time"
 
-	"github.com/runnelhq/runnel"
 	"github.com/runnelhq/runnel/compress"
 	"github.com/runnelhq/runnel/examples/shop/storefront"
+	"github.com/runnelhq/runnel/export"
 	"github.com/runnelhq/runnel/sse"
 )
 
@@ -165,7 +164,7 @@ type backend struct {
 //	/              the shop's streamed home page, its services gated
 //	/leave/        the same page with gates of its own, for the client that leaves
 //	/events        an sse.Handler over a Broker
-//	/export.csv    a CSV export rendered by runnel from a channel of rows
+//	/export.csv    a CSV export written by package export as rows come
 //	/unmarked.csv  the same export, its X-Accel-Buffering header removed
 //
 // With compressed, everything goes through runnel's compress middleware.
@@ -212,14 +211,12 @@ func startBackend(t *testing.T, compressed bool) *backend {
 		Topics:    func(*http.Request) ([]string, error) { return []string{topic}, nil },
 		OnConnect: func(*http.Request, []string) { b.connected <- struct{}{} },
 	}
-	export := exportTemplate(t)
-
 	mux := http.NewServeMux()
 	mux.Handle("/", b.pageSent.wrap(shop(b.page)))
 	mux.Handle("/leave/", http.StripPrefix("/leave", b.leaveSent.wrap(shop(b.leave))))
 	mux.Handle("GET /events", b.events)
-	mux.Handle("GET /export.csv", b.exportSent.wrap(exportHandler(export, b.export.ch)))
-	mux.Handle("GET /unmarked.csv", b.unmarkedSent.wrap(withoutAccelBuffering(exportHandler(export, b.unmarked.ch))))
+	mux.Handle("GET /export.csv", b.exportSent.wrap(exportHandler(b.export.ch)))
+	mux.Handle("GET /unmarked.csv", b.unmarkedSent.wrap(withoutAccelBuffering(exportHandler(b.unmarked.ch))))
 	var h http.Handler = mux
 	if compressed {
 		h = compress.Handler(mux)
@@ -246,17 +243,17 @@ func startBackend(t *testing.T, compressed bool) *backend {
 }
 
 // feed is an export's producer, driven by the test: it sends one batch of
-// CSV lines at a time, and ends the export.
+// records at a time, and ends the export.
 type feed struct {
-	ch   chan []string
+	ch   chan [][]string
 	once sync.Once
 }
 
-func newFeed() *feed { return &feed{ch: make(chan []string)} }
+func newFeed() *feed { return &feed{ch: make(chan [][]string)} }
 
-// send hands the export a batch, failing if nobody takes it (the render
+// send hands the export a batch, failing if nobody takes it (the export
 // ended early).
-func (f *feed) send(t *testing.T, batch []string) {
+func (f *feed) send(t *testing.T, batch [][]string) {
 	t.Helper()
 	select {
 	case f.ch <- batch:
@@ -268,66 +265,72 @@ func (f *feed) send(t *testing.T, batch []string) {
 // end ends the export (once).
 func (f *feed) end() { f.once.Do(func() { close(f.ch) }) }
 
-// The export: its header line, then the batches of lines the test releases
+// The export: its header, then the batches of records the test releases
 // one at a time: the first alone, then the rest (about 6 KB in all: more
 // than one write, less than any proxy's buffer).
 var (
-	exportHeader  = csvLine("id", "product", "price")
-	exportBatches = func() [][]string {
-		var lines []string
+	exportColumns = []string{"id", "product", "price"}
+	exportBatches = func() [][][]string {
+		var records [][]string
 		for i := range 200 {
 			p := products[i%len(products)]
-			lines = append(lines, csvLine(strconv.Itoa(i+1), p.Name, strconv.FormatFloat(p.Price, 'f', 2, 64)))
+			records = append(records, []string{strconv.Itoa(i + 1), p.Name, strconv.FormatFloat(p.Price, 'f', 2, 64)})
 		}
-		return [][]string{lines[:1], lines[1:100], lines[100:]}
+		return [][][]string{records[:1], records[1:100], records[100:]}
 	}()
+	// What the client must read: the header line, and each batch's
+	// last line, as package export writes them.
+	exportHeader = csvText(exportColumns)
 )
 
-// csvLine formats one CSV record, newline included.
-func csvLine(fields ...string) string {
+// csvText is records as package export writes them as CSV: with the header
+// line of columns if it is not nil, and nothing else otherwise.
+func csvText(columns []string, records ...[]string) string {
 	var sb strings.Builder
-	w := csv.NewWriter(&sb)
-	_ = w.Write(fields)
-	w.Flush()
+	opts := export.Options{Columns: columns, NoHeader: columns == nil}
+	if _, err := export.Write(context.Background(), &sb, export.Seq(slices.Values(records)), opts); err != nil {
+		panic(err)
+	}
 	return sb.String()
 }
+
+// lastLine is the last line of a batch, as the client reads it.
+func lastLine(batch [][]string) string { return csvText(nil, batch[len(batch)-1]) }
 
 // exportCSV is the whole export, as a client should receive it.
 func exportCSV() string {
-	var sb strings.Builder
-	sb.WriteString(exportHeader)
+	var all [][]string
 	for _, batch := range exportBatches {
-		sb.WriteString(strings.Join(batch, ""))
+		all = append(all, batch...)
 	}
-	return sb.String()
+	return csvText(exportColumns, all...)
 }
 
-// exportTemplate is the export as a runnel template: the header, then each
-// batch of lines as it comes off the channel. runnel flushes what it has
-// written before it waits for the next batch.
-func exportTemplate(t *testing.T) *runnel.Template {
-	t.Helper()
-	const src = `{% autoescape off %}{{ header }}{% for batch in batches %}{% for line in batch %}{{ line }}{% endfor %}{% endfor %}{% endautoescape %}`
-	eng := runnel.New(fstest.MapFS{"export.csv": {Data: []byte(src)}})
-	tmpl, err := eng.Template("export.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tmpl
-}
-
-// exportHandler serves a streamed CSV export with runnel's Template.Serve
-// (which sets X-Accel-Buffering: no), in document order: the header at
-// once, then each batch sent on batches, until batches is closed.
-func exportHandler(tmpl *runnel.Template, batches <-chan []string) http.Handler {
+// exportHandler serves a CSV export with package export (which sets
+// X-Accel-Buffering: no, and flushes by size and by time): the header
+// line, then each batch's records as the producer sends them, until
+// batches is closed.
+func exportHandler(batches <-chan [][]string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="products.csv"`)
-		mode := runnel.InOrder
-		data := map[string]any{"header": exportHeader, "batches": batches}
-		if err := tmpl.Serve(w, r, data, runnel.ServeOptions{Mode: &mode}); err != nil {
-			runnel.WriteError(w, r, err)
+		ctx := r.Context()
+		rows := func(yield func([]string) bool) {
+			for {
+				select {
+				case batch, ok := <-batches:
+					if !ok {
+						return
+					}
+					for _, rec := range batch {
+						if !yield(rec) {
+							return
+						}
+					}
+				case <-ctx.Done():
+					return
+				}
+			}
 		}
+		_ = export.Serve(w, r, "products.csv", export.Seq(rows), export.Options{Columns: exportColumns})
 	})
 }
 

@@ -329,7 +329,7 @@ func readExport(t *testing.T, rd *reader, f *feed) {
 	rd.until(exportHeader, "the export's header line, before the producer has sent a row")
 	for i, batch := range exportBatches {
 		f.send(t, batch)
-		rd.until(batch[len(batch)-1], "the export's batch "+strconv.Itoa(i+1)+", before the producer sends the next")
+		rd.until(lastLine(batch), "the export's batch "+strconv.Itoa(i+1)+", before the producer sends the next")
 	}
 	f.end()
 	rd.rest()
