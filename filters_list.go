@@ -1,8 +1,11 @@
 package runnel
 
 import (
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -473,9 +476,24 @@ func filterUnorderedList(s *state, in, _ any) (any, error) {
 	if !ok {
 		return nil, pystr.Errorf(pystr.TypeError, "'%s' object is not iterable", pyTypeOf(in))
 	}
-	var b strings.Builder
-	writeListItems(&b, items, 1, s.autoescape)
-	return SafeString(b.String()), nil
+	u := ulWriter{s: s, open: []containerID{}}
+	if id, ok := idOf(reflect.ValueOf(indirect(in))); ok {
+		u.open = append(u.open, id)
+	}
+	if err := u.items(items, 1); err != nil {
+		return nil, err
+	}
+	return SafeString(u.b.String()), nil
+}
+
+// ulWriter writes unordered_list's levels. It fails, where Python would
+// recurse without end, on a list that contains itself and on lists nested
+// deeper than maxValueDepth; and it stops when the render's context ends.
+type ulWriter struct {
+	s    *state
+	b    strings.Builder
+	open []containerID // the lists being written, outermost first
+	n    int           // items written, for the context checks
 }
 
 // isSubList reports whether an item of unordered_list's input is a nested
@@ -496,38 +514,58 @@ func isSubList(v any) bool {
 	return ok
 }
 
-// writeListItems writes the <li> lines of one level of unordered_list.
-func writeListItems(b *strings.Builder, items []any, tabs int, autoescape bool) {
+// items writes the <li> lines of one level of unordered_list.
+func (u *ulWriter) items(items []any, tabs int) error {
 	indent := strings.Repeat("\t", tabs)
 	first := true
 	for i := 0; i < len(items); i++ {
+		if u.n++; u.n%checkEvery == 0 {
+			if err := u.s.isDone(); err != nil {
+				return err
+			}
+		}
 		item := items[i]
 		var children []any
+		var child containerID
+		nested := false
 		if i+1 < len(items) && isSubList(items[i+1]) {
-			children, _ = toList(items[i+1])
+			sub := indirect(items[i+1])
+			children, _ = toList(sub)
+			child, nested = idOf(reflect.ValueOf(sub))
 			i++
 		}
 		if !first {
-			b.WriteByte('\n')
+			u.b.WriteByte('\n')
 		}
 		first = false
-		b.WriteString(indent)
-		b.WriteString("<li>")
-		if autoescape {
-			b.WriteString(string(conditionalEscape(item)))
+		u.b.WriteString(indent)
+		u.b.WriteString("<li>")
+		if u.s.autoescape {
+			u.b.WriteString(string(conditionalEscape(item)))
 		} else {
-			b.WriteString(toStr(item))
+			u.b.WriteString(toStr(item))
 		}
 		if len(children) > 0 {
-			b.WriteString("\n")
-			b.WriteString(indent)
-			b.WriteString("<ul>\n")
-			writeListItems(b, children, tabs+1, autoescape)
-			b.WriteString("\n")
-			b.WriteString(indent)
-			b.WriteString("</ul>\n")
-			b.WriteString(indent)
+			if nested && slices.Contains(u.open, child) {
+				return errors.New("unordered_list: the list contains itself")
+			}
+			if len(u.open) >= maxValueDepth {
+				return fmt.Errorf("unordered_list: lists nested deeper than %d levels", maxValueDepth)
+			}
+			u.open = append(u.open, child)
+			u.b.WriteString("\n")
+			u.b.WriteString(indent)
+			u.b.WriteString("<ul>\n")
+			if err := u.items(children, tabs+1); err != nil {
+				return err
+			}
+			u.open = u.open[:len(u.open)-1]
+			u.b.WriteString("\n")
+			u.b.WriteString(indent)
+			u.b.WriteString("</ul>\n")
+			u.b.WriteString(indent)
 		}
-		b.WriteString("</li>")
+		u.b.WriteString("</li>")
 	}
+	return nil
 }

@@ -13,7 +13,12 @@ var errIncomparable = errors.New("values cannot be compared")
 
 // pyEqual is Python's ==: numbers compare by value (True == 1), text by
 // content, lists element-wise, None only equals None.
-func pyEqual(a, b any) bool {
+func pyEqual(a, b any) bool { return pyEqualAt(a, b, 0) }
+
+// pyEqualAt is pyEqual of items depth lists deep. Like Python, a list is
+// equal to itself without comparing its items (so a list that contains
+// itself compares); past maxValueDepth, lists are unequal.
+func pyEqualAt(a, b any, depth int) bool {
 	a, b = indirect(a), indirect(b)
 	if isUndefined(a) {
 		a = nil
@@ -51,8 +56,14 @@ func pyEqual(a, b any) bool {
 		if !aList || !bList || len(la) != len(lb) {
 			return false
 		}
+		if sameList(a, b) {
+			return true
+		}
+		if depth >= maxValueDepth {
+			return false
+		}
 		for i := range la {
-			if !pyEqual(la[i], lb[i]) {
+			if !pyEqualAt(la[i], lb[i], depth+1) {
 				return false
 			}
 		}
@@ -70,6 +81,13 @@ func isNumberOrBool(v any) bool {
 		return true
 	}
 	return isNumber(v)
+}
+
+// sameList reports whether a and b are one list (the same slice).
+func sameList(a, b any) bool {
+	ia, okA := idOf(reflect.ValueOf(a))
+	ib, okB := idOf(reflect.ValueOf(b))
+	return okA && okB && ia == ib && reflect.TypeOf(a) == reflect.TypeOf(b)
 }
 
 func listLike(v any) ([]any, bool) {
@@ -160,7 +178,14 @@ func pyIs(a, b any) bool {
 
 // pyCompare orders two values as Python's < does, or fails for values of
 // types Python cannot order.
-func pyCompare(a, b any) (int, error) {
+func pyCompare(a, b any) (int, error) { return pyCompareAt(a, b, 0) }
+
+// errTooDeep is Python's RecursionError for lists nested too deeply to
+// compare.
+var errTooDeep = errors.New("maximum recursion depth exceeded in comparison")
+
+// pyCompareAt is pyCompare of items depth lists deep.
+func pyCompareAt(a, b any, depth int) (int, error) {
 	a, b = indirect(a), indirect(b)
 	if isNumberOrBool(a) && isNumberOrBool(b) {
 		if isIntegral(a) && isIntegral(b) {
@@ -187,11 +212,17 @@ func pyCompare(a, b any) (int, error) {
 	la, aList := listLike(a)
 	lb, bList := listLike(b)
 	if aList && bList {
+		if sameList(a, b) {
+			return 0, nil
+		}
+		if depth >= maxValueDepth {
+			return 0, errTooDeep
+		}
 		for i := 0; i < len(la) && i < len(lb); i++ {
-			if pyEqual(la[i], lb[i]) {
+			if pyEqualAt(la[i], lb[i], depth+1) {
 				continue
 			}
-			return pyCompare(la[i], lb[i])
+			return pyCompareAt(la[i], lb[i], depth+1)
 		}
 		return cmp3(len(la) < len(lb), len(la) > len(lb)), nil
 	}

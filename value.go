@@ -46,7 +46,15 @@ func definedOr(v, def any) any {
 
 // indirect follows pointers (the renderer hands out pointers to fields of
 // addressable structs to avoid boxing) and unwraps reflect.Value.
-func indirect(v any) any {
+func indirect(v any) any { return indirectFrom(v, 0) }
+
+// indirectFrom is indirect for a value reached through depth pointers: a
+// chain longer than maxValueDepth (a pointer to an interface that holds
+// the pointer) is followed no further.
+func indirectFrom(v any, depth int) any {
+	if depth >= maxValueDepth {
+		return v
+	}
 	switch x := v.(type) {
 	case nil, string, SafeString, int, int64, float64, bool, []any, map[string]any:
 		return v
@@ -89,7 +97,7 @@ func indirect(v any) any {
 		if !x.IsValid() {
 			return nil
 		}
-		return indirect(x.Interface())
+		return indirectFrom(x.Interface(), depth+1)
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Pointer {
@@ -101,14 +109,14 @@ func indirect(v any) any {
 		case reflect.Struct, reflect.Array, reflect.Interface:
 			// Keep pointers to structs: methods may be declared on the pointer.
 			if e.Kind() == reflect.Interface {
-				return indirect(e.Interface())
+				return indirectFrom(e.Interface(), depth+1)
 			}
 			if e.Type() == timeType {
 				return e.Interface()
 			}
 			return v
 		default:
-			return indirect(e.Interface())
+			return indirectFrom(e.Interface(), depth+1)
 		}
 	}
 	return v
@@ -165,6 +173,8 @@ func toStr(v any) string {
 		return x.Error()
 	case fmt.Stringer:
 		return x.String()
+	case *OrderedMap:
+		return containerStr(x)
 	}
 	v = indirect(v)
 	rv := reflect.ValueOf(v)
@@ -183,33 +193,8 @@ func toStr(v any) string {
 		return pystr.Float(rv.Float())
 	case reflect.Bool:
 		return toStr(rv.Bool())
-	case reflect.Slice, reflect.Array:
-		if rv.Kind() == reflect.Slice && rv.IsNil() {
-			return "[]"
-		}
-		var b strings.Builder
-		b.WriteByte('[')
-		for i := 0; i < rv.Len(); i++ {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(pyRepr(rv.Index(i).Interface()))
-		}
-		b.WriteByte(']')
-		return b.String()
-	case reflect.Map:
-		var b strings.Builder
-		b.WriteByte('{')
-		for i, k := range sortedKeys(rv) {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(pyRepr(k.Interface()))
-			b.WriteString(": ")
-			b.WriteString(pyRepr(rv.MapIndex(k).Interface()))
-		}
-		b.WriteByte('}')
-		return b.String()
+	case reflect.Slice, reflect.Array, reflect.Map:
+		return containerStr(v)
 	case reflect.Pointer:
 		if rv.Elem().Kind() == reflect.Struct {
 			return fmt.Sprint(rv.Elem().Interface())
@@ -280,7 +265,11 @@ func truthy(v any) bool {
 		if rv.IsNil() {
 			return false
 		}
-		return truthy(rv.Elem().Interface())
+		// A chain of pointers too long to follow is true, as any object is.
+		if e := indirect(v); reflect.ValueOf(e).Kind() != reflect.Pointer {
+			return truthy(e)
+		}
+		return true
 	case reflect.Func:
 		return !rv.IsNil()
 	}

@@ -1,0 +1,122 @@
+package runnel
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// Values that hold themselves are printed as Python prints them ([...] and
+// {...}), and compared and walked without end; before, each of these
+// overflowed Go's stack (a fatal error that takes down every request).
+
+// cyclicList is Python's l = [1]; l.append(l).
+func cyclicList() []any {
+	l := []any{1, nil}
+	l[1] = l
+	return l
+}
+
+// cyclicDict is Python's d = {"a": 1}; d["self"] = d.
+func cyclicDict() map[string]any {
+	d := map[string]any{"a": 1}
+	d["self"] = d
+	return d
+}
+
+func TestCyclicValues(t *testing.T) {
+	l, d := cyclicList(), cyclicDict()
+	om := NewOrderedMap("z", 1)
+	om.Set("me", om)
+	var p any
+	p = &p // a pointer to an interface that holds the pointer
+	inner := []any{"x"}
+	pair := []any{inner, nil}
+	pair[1] = []any{pair} // a cycle two lists long
+	runCases(t, []tcase{
+		{name: "print", src: `{{ l }}`, data: m{"l": l}, want: "[1, [...]]"},
+		{name: "print-dict", src: `{{ d }}`, data: m{"d": d}, want: "{&#x27;a&#x27;: 1, &#x27;self&#x27;: {...}}"},
+		{name: "print-ordered", src: `{% autoescape off %}{{ om }}{% endautoescape %}`, data: m{"om": om}, want: "{'z': 1, 'me': {...}}"},
+		{name: "print-two-lists", src: `{% autoescape off %}{{ p }}{% endautoescape %}`, data: m{"p": pair}, want: "[['x'], [[...]]]"},
+		{name: "join", src: `{{ l|join:", " }}`, data: m{"l": l}, want: "1, [1, [...]]"},
+		{name: "pprint", src: `{{ l|pprint }}`, data: m{"l": l}, want: "[1, [...]]"},
+		{name: "escape", src: `{{ d|escape }}`, data: m{"d": d}, want: "{&#x27;a&#x27;: 1, &#x27;self&#x27;: {...}}"},
+		{name: "stringformat-r", src: `{{ l|stringformat:"r" }}`, data: m{"l": l}, want: "[1, [...]]"},
+		{name: "for", src: `{% for x in l %}<{{ x }}>{% endfor %}`, data: m{"l": l}, want: "<1><[1, [...]]>"},
+		{name: "for-nested", src: `{% for x in l.1 %}{% for y in x.1 %}{{ y }};{% endfor %}{% endfor %}`, data: m{"l": l}, want: "1;[1, [...]];"},
+		{name: "equal-itself", src: `{% if l == l %}yes{% endif %}`, data: m{"l": l}, want: "yes"},
+		{name: "equal-copy", src: `{% if l == k %}yes{% else %}no{% endif %}`, data: m{"l": l, "k": cyclicList()}, want: "no"},
+		{name: "in", src: `{% if l in l %}yes{% endif %}`, data: m{"l": l}, want: "yes"},
+		{name: "less-copy", src: `{% if l < k %}lt{% else %}no{% endif %}`, data: m{"l": l, "k": cyclicList()}, want: "no"},
+		{name: "pointer-chain", src: `{% if p %}true{% endif %}|{{ p|length }}`, data: m{"p": &p}, want: "true|0"},
+		{name: "unordered_list", src: `{{ l|unordered_list }}`, data: m{"l": []any{"a", l}}, err: "unordered_list: the list contains itself"},
+		{name: "unordered_list-dict", src: `{{ d|unordered_list }}`, data: m{"d": d}, want: "\t<li>a</li>\n\t<li>self</li>"},
+		{name: "json_script", src: `{{ l|json_script }}`, data: m{"l": l}, err: "circular"},
+	})
+}
+
+// deepList is n lists, each the only item of the next.
+func deepList(n int) []any {
+	var v any = "leaf"
+	for range n {
+		v = []any{v}
+	}
+	return v.([]any)
+}
+
+func TestDeepValues(t *testing.T) {
+	deep := deepList(100_000)
+	out, err := renderSrc(t, `{{ v }}`, m{"v": deep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Python would raise RecursionError; the engine stops following at
+	// maxValueDepth and writes [...] there.
+	if want := strings.Repeat("[", maxValueDepth) + "[...]" + strings.Repeat("]", maxValueDepth); out != want {
+		t.Errorf("printed %d bytes, want %d: %.40q…", len(out), len(want), out)
+	}
+	var nested any = []any{"leaf"}
+	for range 100_000 {
+		nested = []any{"x", nested}
+	}
+	if _, err := renderSrc(t, `{{ v|unordered_list }}`, m{"v": nested}); err == nil || !strings.Contains(err.Error(), "nested deeper than") {
+		t.Errorf("unordered_list of 100,000 levels: %v", err)
+	}
+	if _, err := renderSrc(t, `{% if v == w %}{% endif %}`, m{"v": deep, "w": deepList(100_000)}); err != nil {
+		t.Errorf("comparing 100,000 levels: %v", err)
+	}
+}
+
+// TestUnorderedListContext: unordered_list looks at the render's context
+// while it works, not only when it is done.
+func TestUnorderedListContext(t *testing.T) {
+	items := make([]any, 0, 400_000)
+	for i := range 200_000 {
+		items = append(items, i, []any{"x", "y"})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	e := New(fstest.MapFS{"t.html": {Data: []byte(`{{ v|unordered_list }}`)}})
+	tmpl, err := e.Template("t.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = tmpl.RenderString(ctx, m{"v": items})
+	if err == nil {
+		t.Fatal("a canceled render of unordered_list succeeded")
+	}
+	t.Logf("canceled after %v: %v", time.Since(start), err)
+}
+
+func renderSrc(t *testing.T, src string, data map[string]any) (string, error) {
+	t.Helper()
+	e := New(fstest.MapFS{"t.html": {Data: []byte(src)}})
+	tmpl, err := e.Template("t.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmpl.RenderString(context.Background(), data)
+}

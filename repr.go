@@ -1,0 +1,195 @@
+package runnel
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/runnelhq/runnel/internal/pystr"
+)
+
+// maxValueDepth bounds how deeply the engine follows a value that holds
+// other values: printing a list or a dict, comparing lists, building
+// unordered_list's levels, and following pointers. Python stops at its
+// recursion limit (1000) with a RecursionError; the engine stops earlier
+// and never overflows Go's stack, which no recover can catch.
+const maxValueDepth = 512
+
+// checkEvery is how many steps a loop that the engine runs for a template
+// (a filter's, a tag's) takes between two looks at the render's context.
+const checkEvery = 1024
+
+// containerID identifies a list or a dict while it is being walked, as
+// Python's id() does: a slice by its first element's address and its
+// length (a shorter view of the same array is another list), a map by its
+// address.
+type containerID struct {
+	p uintptr
+	n int
+}
+
+// idOf returns the identity of a slice, a map or an *OrderedMap, and
+// whether v is one that can contain itself.
+func idOf(rv reflect.Value) (containerID, bool) {
+	switch rv.Kind() {
+	case reflect.Slice:
+		if rv.Len() == 0 {
+			return containerID{}, false
+		}
+		return containerID{rv.Pointer(), rv.Len()}, true
+	case reflect.Map:
+		if rv.Len() == 0 {
+			return containerID{}, false
+		}
+		return containerID{rv.Pointer(), -1}, true
+	case reflect.Pointer:
+		if !rv.IsNil() {
+			return containerID{rv.Pointer(), -2}, true
+		}
+	}
+	return containerID{}, false
+}
+
+// printer writes a value as Python's str() of a list or a dict does, with
+// repr() of the items. A list or a dict met again inside itself is written
+// as Python writes it, [...] or {...}; so is one nested deeper than
+// maxValueDepth.
+type printer struct {
+	b    strings.Builder
+	open []containerID
+}
+
+// enter marks the container rv as being printed; false if it already is,
+// or if the value is too deep.
+func (p *printer) enter(rv reflect.Value) bool {
+	if len(p.open) >= maxValueDepth {
+		return false
+	}
+	id, ok := idOf(rv)
+	if ok {
+		for _, o := range p.open {
+			if o == id {
+				return false
+			}
+		}
+	}
+	p.open = append(p.open, id)
+	return true
+}
+
+func (p *printer) leave() { p.open = p.open[:len(p.open)-1] }
+
+// list writes a slice or an array.
+func (p *printer) list(rv reflect.Value) {
+	if !p.enter(rv) {
+		p.b.WriteString("[...]")
+		return
+	}
+	p.b.WriteByte('[')
+	for i := 0; i < rv.Len(); i++ {
+		if i > 0 {
+			p.b.WriteString(", ")
+		}
+		p.item(rv.Index(i).Interface())
+	}
+	p.b.WriteByte(']')
+	p.leave()
+}
+
+// dict writes a map, its keys in their documented order.
+func (p *printer) dict(rv reflect.Value) {
+	if !p.enter(rv) {
+		p.b.WriteString("{...}")
+		return
+	}
+	p.b.WriteByte('{')
+	for i, k := range sortedKeys(rv) {
+		if i > 0 {
+			p.b.WriteString(", ")
+		}
+		p.item(k.Interface())
+		p.b.WriteString(": ")
+		p.item(rv.MapIndex(k).Interface())
+	}
+	p.b.WriteByte('}')
+	p.leave()
+}
+
+// ordered writes an OrderedMap, its keys in insertion order.
+func (p *printer) ordered(m *OrderedMap) {
+	if !p.enter(reflect.ValueOf(m)) {
+		p.b.WriteString("{...}")
+		return
+	}
+	p.b.WriteByte('{')
+	for i, k := range m.keys {
+		if i > 0 {
+			p.b.WriteString(", ")
+		}
+		p.b.WriteString(pystr.Repr(k))
+		p.b.WriteString(": ")
+		p.item(m.vals[k])
+	}
+	p.b.WriteByte('}')
+	p.leave()
+}
+
+// item writes an item of a list or a dict: repr() of text, and the
+// containers it holds through this printer, so that a cycle is seen.
+func (p *printer) item(v any) {
+	v = indirect(v)
+	switch x := v.(type) {
+	case string:
+		p.b.WriteString(pystr.Repr(x))
+		return
+	case SafeString:
+		p.b.WriteString(pystr.Repr(string(x)))
+		return
+	case *OrderedMap:
+		p.ordered(x)
+		return
+	}
+	if !p.container(v) {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
+			p.b.WriteString(pystr.Repr(rv.String()))
+			return
+		}
+		p.b.WriteString(toStr(v))
+	}
+}
+
+// container writes v if it is a list or a dict that toStr would print
+// item by item (one without a String method of its own).
+func (p *printer) container(v any) bool {
+	switch v.(type) {
+	case SafeHTML, error, interface{ String() string }:
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Slice:
+		if rv.IsNil() {
+			p.b.WriteString("[]")
+			return true
+		}
+		p.list(rv)
+		return true
+	case reflect.Array:
+		p.list(rv)
+		return true
+	case reflect.Map:
+		p.dict(rv)
+		return true
+	}
+	return false
+}
+
+// containerStr is toStr of a list, an array, a map or an *OrderedMap.
+func containerStr(v any) string {
+	var p printer
+	if m, ok := v.(*OrderedMap); ok {
+		p.ordered(m)
+	} else {
+		p.container(v)
+	}
+	return p.b.String()
+}
