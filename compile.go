@@ -90,6 +90,9 @@ func (c *compiler) Tag(name, args string, pos syntax.Pos) (syntax.TagShape, bool
 	return d.shape, true, nil
 }
 
+// MaxNesting implements syntax.NestingLimiter with the engine's limit.
+func (c *compiler) MaxNesting() int { return c.eng.maxNesting }
+
 // CheckFilter implements syntax.FilterChecker with the filters known where
 // the parser is.
 func (c *compiler) CheckFilter(f syntax.Filter) error {

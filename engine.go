@@ -45,6 +45,7 @@ type Engine struct {
 	pageDeadline    time.Duration
 	writeTimeout    time.Duration
 	earlyHints      bool
+	maxNesting      int // block tags open at once; 0: syntax.DefaultMaxNesting
 	noFlushWarned   sync.Map
 
 	mu    sync.RWMutex
@@ -150,6 +151,12 @@ func WithPageDeadline(d time.Duration) Option { return func(e *Engine) { e.pageD
 func WithWriteTimeout(d time.Duration) Option {
 	return func(e *Engine) { e.writeTimeout = max(d, -1) }
 }
+
+// WithMaxNesting sets how deeply block tags may nest in a template
+// (default syntax.DefaultMaxNesting, 512): a template that nests deeper
+// fails to parse with an error that names the tag, its line and column.
+// Lower it for templates that users edit.
+func WithMaxNesting(n int) Option { return func(e *Engine) { e.maxNesting = n } }
 
 // WithEarlyHints turns 103 Early Hints on (the default) or off: when on,
 // a streamed or in-order page served to a GET request is preceded by a 103

@@ -120,3 +120,31 @@ func renderSrc(t *testing.T, src string, data map[string]any) (string, error) {
 	}
 	return tmpl.RenderString(context.Background(), data)
 }
+
+// TestDeepNesting: a template nesting block tags past the limit fails to
+// parse with an error naming the place, instead of overflowing the stack.
+func TestDeepNesting(t *testing.T) {
+	const n = 500_000
+	src := strings.Repeat("{% if x %}", n) + "deep" + strings.Repeat("{% endif %}", n)
+	e := New(fstest.MapFS{"deep.html": {Data: []byte(src)}})
+	_, err := e.Template("deep.html")
+	if err == nil || !strings.Contains(err.Error(), "Tags nested too deeply: 'if' on line 1 opens level 513") || !strings.Contains(err.Error(), "deep.html:1:5121") {
+		t.Fatalf("500,000 nested ifs: %.300v", err)
+	}
+
+	ok := strings.Repeat("{% if x %}", 512) + "deep" + strings.Repeat("{% endif %}", 512)
+	if out, err := renderSrc(t, ok, m{"x": true}); err != nil || out != "deep" {
+		t.Fatalf("512 nested ifs: %q, %v", out, err)
+	}
+
+	e = New(fstest.MapFS{"t.html": {Data: []byte(`{% for a in x %}{% if a %}{% with b=a %}{% endwith %}{% endif %}{% endfor %}`)}}, WithMaxNesting(2))
+	if _, err := e.Template("t.html"); err == nil || !strings.Contains(err.Error(), "'with' on line 1 opens level 3, and at most 2 may be open") {
+		t.Fatalf("WithMaxNesting(2): %v", err)
+	}
+
+	nots := "{% if " + strings.Repeat("not ", 100_000) + "x %}y{% endif %}"
+	e = New(fstest.MapFS{"t.html": {Data: []byte(nots)}})
+	if _, err := e.Template("t.html"); err == nil || !strings.Contains(err.Error(), "Too many 'not' operators") {
+		t.Fatalf("100,000 nots: %.200v", err)
+	}
+}

@@ -470,6 +470,7 @@ type ifParser struct {
 	toks []ifTok
 	pos  int
 	cur  ifTok
+	nots int // prefix operators met, bounded by DefaultMaxNesting
 }
 
 func (p *ifParser) next() ifTok {
@@ -510,6 +511,9 @@ func (p *ifParser) nud(t ifTok) (*IfExpr, error) {
 	case t.lit != nil:
 		return &IfExpr{Operand: t.lit}, nil
 	case t.op == "not":
+		if p.nots++; p.nots > DefaultMaxNesting {
+			return nil, fmt.Errorf("Too many 'not' operators in if tag: more than %d.", DefaultMaxNesting)
+		}
 		e, err := p.expression(ifOps["not"])
 		if err != nil {
 			return nil, err

@@ -93,9 +93,26 @@ type FilterChecker interface {
 	CheckFilter(f Filter) error
 }
 
+// DefaultMaxNesting is how deeply block tags may nest in a template (and
+// how many prefix operators an {% if %} expression may chain) unless the
+// Grammar says otherwise with a NestingLimiter. Django has no limit of its
+// own but Python's recursion limit, which a few hundred nested tags reach;
+// the limit keeps a hostile template from overflowing the parser's stack.
+const DefaultMaxNesting = 512
+
+// NestingLimiter is implemented by a Grammar that sets its own nesting
+// limit: MaxNesting returns the most block tags that may be open at once
+// (0: DefaultMaxNesting).
+type NestingLimiter interface {
+	MaxNesting() int
+}
+
 // Parse parses a template's source into a tree.
 func Parse(name, src string, g Grammar) (*Tree, error) {
-	p := &parser{name: name, src: src, toks: Lex(src), g: g}
+	p := &parser{name: name, src: src, toks: Lex(src), g: g, maxDepth: DefaultMaxNesting}
+	if l, ok := g.(NestingLimiter); ok && l.MaxNesting() > 0 {
+		p.maxDepth = l.MaxNesting()
+	}
 	nodes, _, err := p.parse(nil, nil)
 	if err != nil {
 		return nil, err
@@ -108,6 +125,8 @@ type parser struct {
 	toks      []Token
 	i         int
 	g         Grammar
+	// depth is the number of block tags open; maxDepth its limit.
+	depth, maxDepth int
 }
 
 func (p *parser) errorf(pos Pos, format string, args ...any) error {
@@ -209,6 +228,11 @@ func (p *parser) parseTag(tok Token, cmd, args string, shape TagShape) (Node, er
 		}
 		return nil, p.errorf(tok.Pos, "Unclosed tag on line %d: '%s'. Looking for one of: %s.", tok.Pos.Line, cmd, shape.End)
 	}
+	if p.depth >= p.maxDepth {
+		return nil, p.errorf(tok.Pos, "Tags nested too deeply: '%s' on line %d opens level %d, and at most %d may be open.", cmd, tok.Pos.Line, p.depth+1, p.maxDepth)
+	}
+	p.depth++
+	defer func() { p.depth-- }()
 	until := append(append([]string{}, shape.Middles...), shape.End)
 	cur := first
 	open := tok
