@@ -148,3 +148,39 @@ func TestDeepNesting(t *testing.T) {
 		t.Fatalf("100,000 nots: %.200v", err)
 	}
 }
+
+// TestLoremContext: {% lorem %} with a huge count ends with its context,
+// writing as it goes rather than building the text first.
+func TestLoremContext(t *testing.T) {
+	for _, src := range []string{`{% lorem 999999999 b %}`, `{% lorem k w %}`, `{% lorem k p random %}`} {
+		t.Run(src, func(t *testing.T) {
+			e := New(fstest.MapFS{"t.html": {Data: []byte(src)}})
+			tmpl, err := e.Template("t.html")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+			defer cancel()
+			w := &countingWriter{}
+			start := time.Now()
+			err = tmpl.Render(ctx, w, m{"k": 1 << 40})
+			if err == nil {
+				t.Fatal("a lorem of 10^9 paragraphs ended without error")
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("ended %v after its context's 100ms", d)
+			}
+			if w.n == 0 {
+				t.Errorf("nothing was written before the context ended: the text is built before it is written")
+			}
+			t.Logf("%v, %d bytes written: %v", time.Since(start), w.n, err)
+		})
+	}
+	if out, err := renderSrc(t, `{% lorem 3 w %}|{% lorem -2 w %}|{% lorem 2 p %}`, nil); err != nil || !strings.HasPrefix(out, "lorem ipsum dolor|lorem ipsum dolor sit amet consectetur adipisicing elit sed do eiusmod tempor incididunt ut labore et dolore|<p>Lorem ipsum") {
+		t.Errorf("lorem: %q, %v", out, err)
+	}
+}
+
+type countingWriter struct{ n int }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }

@@ -49,8 +49,10 @@ func compileLorem(c *compiler, t *syntax.TagNode) (node, error) {
 	return n, nil
 }
 
-// render writes the words or paragraphs; a count that is not an integer
-// counts as 1.
+// render writes the words or paragraphs as they are made, looking at the
+// render's context every checkEvery words or paragraphs (so a count from
+// the data cannot make the render hold its output, or outlive its
+// context); a count that is not an integer counts as 1.
 func (n *loremNode) render(s *state) error {
 	v, err := n.count.resolve(s, false)
 	if err != nil {
@@ -61,15 +63,34 @@ func (n *loremNode) render(s *state) error {
 		count = 1
 	}
 	if n.method == "w" {
-		s.out.WriteString(lorem.Words(int(count), n.common))
+		for i, w := range lorem.EachWord(int(count), n.common) {
+			if i > 0 {
+				if i%checkEvery == 0 {
+					if err := s.isDone(); err != nil {
+						return err
+					}
+				}
+				s.out.WriteString(" ")
+			}
+			s.out.WriteString(w)
+		}
 		return nil
 	}
-	for i, p := range lorem.Paragraphs(int(count), n.common) {
+	i := 0
+	for p := range lorem.EachParagraph(int(count), n.common) {
 		if i > 0 {
+			if i%(checkEvery/16) == 0 {
+				if err := s.isDone(); err != nil {
+					return err
+				}
+			}
 			s.out.WriteString("\n\n")
 		}
+		i++
 		if n.method == "p" {
-			s.out.WriteString("<p>" + p + "</p>")
+			s.out.WriteString("<p>")
+			s.out.WriteString(p)
+			s.out.WriteString("</p>")
 		} else {
 			s.out.WriteString(p)
 		}

@@ -3,6 +3,7 @@
 package lorem
 
 import (
+	"iter"
 	"math/rand/v2"
 	"strings"
 )
@@ -94,38 +95,74 @@ func paragraph() string {
 // common one when common is set.
 func Paragraphs(count int, common bool) []string {
 	var paras []string
-	for i := 0; i < count; i++ {
-		if common && i == 0 {
-			paras = append(paras, CommonParagraph)
-		} else {
-			paras = append(paras, paragraph())
-		}
+	for p := range EachParagraph(count, common) {
+		paras = append(paras, p)
 	}
 	return paras
+}
+
+// EachParagraph yields Paragraphs(count, common) one paragraph at a time,
+// so that a large count is written as it is made, never held whole.
+func EachParagraph(count int, common bool) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := 0; i < count; i++ {
+			p := CommonParagraph
+			if !common || i > 0 {
+				p = paragraph()
+			}
+			if !yield(p) {
+				return
+			}
+		}
+	}
 }
 
 // Words is Django's words(): count words, starting with the common
 // words when common is set. Like Python's slicing, a negative count drops
 // words from the end of the common words.
 func Words(count int, common bool) string {
-	var list []string
-	if common {
-		list = CommonWords[:]
+	var b strings.Builder
+	for i, w := range EachWord(count, common) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
 	}
-	c := len(list)
-	if count > c {
-		list = append([]string(nil), list...)
+	return b.String()
+}
+
+// EachWord yields the words of Words(count, common) one at a time, with
+// their index.
+func EachWord(count int, common bool) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		var list []string
+		if common {
+			list = CommonWords[:]
+		}
+		c := len(list)
+		if count <= c {
+			end := count
+			if end < 0 {
+				end = max(c+end, 0)
+			}
+			list = list[:end]
+		}
+		n := 0
+		for _, w := range list {
+			if !yield(n, w) {
+				return
+			}
+			n++
+		}
 		for count -= c; count > 0; {
 			k := min(count, len(WordList))
 			count -= k
-			list = append(list, sample(k)...)
+			for _, w := range sample(k) {
+				if !yield(n, w) {
+					return
+				}
+				n++
+			}
 		}
-	} else {
-		end := count
-		if end < 0 {
-			end = max(c+end, 0)
-		}
-		list = list[:end]
 	}
-	return strings.Join(list, " ")
 }
