@@ -34,11 +34,16 @@ type compiler struct {
 	parseFilters map[string]*filterDef
 	// extendsPos is where the template's {% extends %} is, once met.
 	extendsPos syntax.Pos
+	// loopDepth counts the loops and partials around the node being
+	// compiled, and blockNames the blocks (see once.go).
+	loopDepth  int
+	blockNames []string
 }
 
 func (e *Engine) compile(name, src string) (*Template, error) {
 	t := &Template{eng: e, name: name, src: src}
 	c := &compiler{eng: e, tmpl: t, tags: map[string]*tagDef{}, filters: map[string]*filterDef{}, blocks: map[string]*blockNode{}}
+	c.onceInfo()
 	c.addLib(builtins)
 	for _, l := range e.extra {
 		c.addLib(l)
@@ -379,6 +384,7 @@ func (c *compiler) varRef(v *syntax.Variable) *varRef {
 		}
 		return r
 	}
+	c.useRef(v.Lookups)
 	r.name = v.Lookups[0]
 	r.root.init(r.name)
 	r.steps = make([]lookupStep, len(v.Lookups)-1)

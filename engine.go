@@ -285,6 +285,9 @@ type Template struct {
 	partials map[string]*Template
 	awaits   []*awaitNode
 
+	once        *onceInfo // uses of the data, for sequences read once (once.go)
+	onceDecided onceCache
+
 	hintsOnce sync.Once
 	hints     []string // Link header values for 103 Early Hints
 }
@@ -327,7 +330,7 @@ func (t *Template) render(ctx context.Context, w io.Writer, data any, opts Strea
 	s.eng = t.eng
 	s.out = &s.main
 	s.autoescape = t.eng.autoescape
-	s.tmpl = t
+	s.tmpl, s.rootTmpl = t, t
 	s.mode, s.nonce, s.scriptOnly, s.onError = opts.Mode, opts.Nonce, opts.ScriptOnly, t.eng.onError
 	s.recover = recoverErrors && opts.Mode != Buffered
 	if opts.Mode != Buffered {
@@ -349,6 +352,7 @@ func (t *Template) render(ctx context.Context, w io.Writer, data any, opts Strea
 		s.data = d
 		s.startLateFields(d)
 	}
+	s.dataScope = len(s.scope) // the data's late values, bound before the template's names
 	defer func() {
 		if r := recover(); r != nil {
 			err = &Error{Template: t.name, Msg: fmt.Sprintf("internal error while rendering: %v", r), Err: fmt.Errorf("panic: %v\n%s", r, debug.Stack())}

@@ -36,7 +36,15 @@ func compileBlock(c *compiler, t *syntax.TagNode) (node, error) {
 	}
 	n := &blockNode{name: name, tmpl: c.tmpl, ref: &blockRef{name: name}, refCtx: &blockRef{name: name, inCtx: true}}
 	c.blocks[name] = n
+	if c.loopDepth > 0 {
+		if c.onceInfo().loopBlocks == nil {
+			c.onceInfo().loopBlocks = map[string]bool{}
+		}
+		c.onceInfo().loopBlocks[name] = true
+	}
+	c.blockNames = append(c.blockNames, name)
 	body, err := c.body(t.Branches[0])
+	c.blockNames = c.blockNames[:len(c.blockNames)-1]
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +199,10 @@ func compileExtends(c *compiler, t *syntax.TagNode) (node, error) {
 	n := &extendsNode{pos: t.Pos}
 	var err error
 	n.name, n.parent, err = c.templateRef(bits[0], false)
+	if n.parent != nil {
+		c.opaque()
+	}
+	c.onceInfo().parent = n.name
 	return n, err
 }
 
@@ -342,6 +354,11 @@ func compileInclude(c *compiler, t *syntax.TagNode) (node, error) {
 	}
 	var err error
 	n.name, n.tmpl, err = c.templateRef(bits[0], true)
+	if n.tmpl != nil {
+		c.opaque()
+	} else {
+		c.onceInfo().includes = append(c.onceInfo().includes, onceInclude{name: n.name, inLoop: c.loopDepth > 0})
+	}
 	return n, err
 }
 

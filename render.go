@@ -40,16 +40,22 @@ type state struct {
 	scope      []binding
 	autoescape bool
 	tmpl       *Template
+	rootTmpl   *Template // the template the render was called on
+	dataScope  int       // scope[:dataScope] are the data's late values
 	blocks     *blockContext
 	rctx       map[any]any // Django's render_context for the current template
 	depth      int
 	loop       *forLoop
-	// loops is an arena of loop objects, recycled between renders (not
-	// within one, so a forloop value can never change under a template).
-	loops   []*[16]forLoop
-	loopsAt int
-	bc      blockContext
-	bcUsed  bool
+	// loops is a stack of loop objects, recycled between renders: a loop
+	// takes the next slot when it starts and gives it back when it ends
+	// (endLoop), so that an inner loop run once per row of an outer one
+	// does not take a slot per row. loopsMax is the most slots used in
+	// this render, for the cleanup.
+	loops    []*[16]forLoop
+	loopsAt  int
+	loopsMax int
+	bc       blockContext
+	bcUsed   bool
 
 	// Streaming.
 	mode       Mode
@@ -75,9 +81,17 @@ func (s *state) newLoop() *forLoop {
 		s.loops = append(s.loops, new([16]forLoop))
 	}
 	s.loopsAt++
+	s.loopsMax = max(s.loopsMax, s.loopsAt)
 	l := &s.loops[chunk][slot]
 	*l = forLoop{}
 	return l
+}
+
+// endLoop gives back the slot of l, the innermost loop, when it ends.
+func (s *state) endLoop(l *forLoop) {
+	if i := s.loopsAt - 1; i >= 0 && &s.loops[i/16][i%16] == l {
+		s.loopsAt = i
+	}
 }
 
 var statePool = sync.Pool{New: func() any {
@@ -92,16 +106,16 @@ const maxDepth = 64
 
 func (s *state) reset() {
 	s.root, s.page = nil, nil
-	s.ctx, s.eng, s.data, s.dataMap, s.tmpl, s.blocks, s.rctx, s.loop = nil, nil, nil, nil, nil, nil, nil, nil
+	s.ctx, s.eng, s.data, s.dataMap, s.tmpl, s.rootTmpl, s.blocks, s.rctx, s.loop = nil, nil, nil, nil, nil, nil, nil, nil, nil
 	clear(s.scope)
 	s.scope = s.scope[:0]
-	s.depth = 0
+	s.depth, s.dataScope = 0, 0
 	// Forget the loops of this render (their items, streams and ifchanged
 	// state) so that a pooled state keeps no data alive.
-	for i := 0; i < s.loopsAt; i++ {
+	for i := 0; i < s.loopsMax; i++ {
 		s.loops[i/16][i%16] = forLoop{}
 	}
-	s.loopsAt = 0
+	s.loopsAt, s.loopsMax = 0, 0
 	if len(s.loops) > 64 {
 		s.loops = s.loops[:64]
 	}

@@ -348,6 +348,11 @@ type itemStream struct {
 	base int
 	done bool
 	err  error
+	// once: the loop reading the stream is its only use (see once.go), so
+	// items are dropped once rendered; the first is kept, for a bare
+	// {% if items %} after the loop.
+	once  bool
+	first any
 }
 
 // fill buffers items until index n-1 is available or the stream ends.
@@ -367,22 +372,47 @@ func (q *itemStream) fill(n int) error {
 	return nil
 }
 
+// errReleased is the error of a use of a stream's items after its only
+// loop released them; decideOnce should make it impossible.
+var errReleased = errors.New("runnel: the items of a sequence read once were already released")
+
 // get returns item i, reading ahead as needed.
 func (q *itemStream) get(i int) (any, bool, error) {
+	if i < q.base {
+		if i == 0 {
+			return q.first, true, nil
+		}
+		return nil, false, errReleased
+	}
 	if err := q.fill(i + 1); err != nil {
 		return nil, false, err
 	}
-	if i-q.base < len(q.buf) && i >= q.base {
+	if i-q.base < len(q.buf) {
 		return q.buf[i-q.base], true, nil
 	}
 	return nil, false, nil
 }
 
 // release is called by a loop when it is done with the items before
-// index i. A stream is shared by every use of its channel in a render
-// (a later {{ items|length }} or a second loop must see the same items), so
-// it keeps them: the memory is what the list would take.
-func (q *itemStream) release(i int) {}
+// index i. A stream is shared by every use of its channel in a render (a
+// later {{ items|length }} or a second loop must see the same items), so
+// it keeps them, unless its loop is its only use (once).
+func (q *itemStream) release(i int) {
+	if !q.once || i <= q.base {
+		return
+	}
+	if q.base == 0 && len(q.buf) > 0 {
+		q.first = q.buf[0]
+	}
+	drop := min(i-q.base, len(q.buf))
+	clear(q.buf[:drop])
+	if drop == len(q.buf) {
+		q.buf = q.buf[:0]
+	} else {
+		q.buf = q.buf[:copy(q.buf, q.buf[drop:])]
+	}
+	q.base += drop
+}
 
 // total reads the whole stream and returns its length.
 func (q *itemStream) total() (int, error) {
@@ -454,6 +484,9 @@ func (s *state) settle(v any) (any, error) {
 	}
 	if _, err := q.total(); err != nil {
 		return nil, err
+	}
+	if q.base > 0 {
+		return nil, errReleased
 	}
 	return append([]any{}, q.buf...), nil
 }

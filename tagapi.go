@@ -46,6 +46,7 @@ type Node interface {
 func (l *Library) Tag(name string, spec TagSpec, fn TagFunc) *Library {
 	shape := syntax.TagShape{End: spec.End, Middles: append([]string(nil), spec.Middles...), Raw: spec.Raw}
 	l.tags[name] = &tagDef{shape: shape, compile: func(c *compiler, t *syntax.TagNode) (node, error) {
+		c.opaque() // its node may read any variable
 		n, err := fn(&TagParser{c: c, t: t, raw: spec.Raw})
 		if err != nil || n == nil {
 			return nil, err

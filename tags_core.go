@@ -51,6 +51,7 @@ func compileIf(c *compiler, t *syntax.TagNode) (node, error) {
 				return nil, c.wrap(b.Tag.Pos, err)
 			}
 			cond.markTruthOnly()
+			c.truthUses(cond)
 		} else if b.Tag.Contents != "else" {
 			return nil, malformed(c, b.Tag)
 		} else if i != len(t.Branches)-1 {
@@ -231,6 +232,15 @@ func (e *ifExpr) evalOp(s *state) (any, error) {
 // ---- for ----
 
 type forNode struct {
+	// path, owner, block and inLoop decide whether the loop may release
+	// its items as it goes (see once.go): the sequence's plain path, the
+	// template the loop is in, the innermost block around it, and whether
+	// a loop or a partial is around it.
+	path   string
+	owner  *Template
+	block  string
+	inLoop bool
+
 	pos      syntax.Pos
 	vars     []string
 	seq      *filterExpr
@@ -265,6 +275,14 @@ func compileFor(c *compiler, t *syntax.TagNode) (node, error) {
 	if n.seq, err = c.filterExpr(bits[in+1]); err != nil {
 		return nil, err
 	}
+	if n.seq.v != nil && !n.seq.v.isLit && len(n.seq.filters) == 0 {
+		n.path, n.owner, n.inLoop = n.seq.v.path(), c.tmpl, c.loopDepth > 0
+		if k := len(c.blockNames); k > 0 {
+			n.block = c.blockNames[k-1]
+		}
+	}
+	c.loopDepth++
+	defer func() { c.loopDepth-- }()
 	if n.body, err = c.body(t.Branches[0]); err != nil {
 		return nil, err
 	}
@@ -364,6 +382,9 @@ func (n *forNode) render(s *state) error {
 	}
 	if q := s.itemStreamOf(v); q != nil {
 		if !n.reversed {
+			if n.path != "" && !n.inLoop && q.base == 0 && !q.once && s.readOnce(n) {
+				q.once = true
+			}
 			return n.renderStream(s, q)
 		}
 		if _, err := q.total(); err != nil {
@@ -407,6 +428,7 @@ func (n *forNode) render(s *state) error {
 	}
 	s.pop(mark)
 	s.loop = savedLoop
+	s.endLoop(loop)
 	return err
 }
 
@@ -449,6 +471,7 @@ func (n *forNode) renderStream(s *state, q *itemStream) error {
 	}
 	s.pop(mark)
 	s.loop = savedLoop
+	s.endLoop(loop)
 	return err
 }
 

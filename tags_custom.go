@@ -23,6 +23,9 @@ type simpleTagNode struct {
 // parse_bits does, checking the arguments against fn's parameters.
 func compileSimpleTag(c *compiler, t *syntax.TagNode, fn *callable, tmpl string) (node, error) {
 	n := &simpleTagNode{pos: t.Pos, name: t.Name, fn: fn, tmpl: tmpl}
+	if fn.vars {
+		c.opaque() // takes_context: it may read any variable
+	}
 	bits := syntax.SplitContents(t.Args)
 	if tmpl == "" && len(bits) >= 2 && bits[len(bits)-2] == "as" {
 		n.target = bits[len(bits)-1]

@@ -34,7 +34,7 @@ func init() {
 	registerTag("widthratio", syntax.TagShape{}, compileWidthRatio)
 	registerTag("now", syntax.TagShape{}, compileNow)
 	registerTag("csrf_token", syntax.TagShape{}, func(*compiler, *syntax.TagNode) (node, error) { return csrfTokenNode{}, nil })
-	registerTag("debug", syntax.TagShape{}, func(*compiler, *syntax.TagNode) (node, error) { return debugNode{}, nil })
+	registerTag("debug", syntax.TagShape{}, func(c *compiler, _ *syntax.TagNode) (node, error) { c.opaque(); return debugNode{}, nil })
 	registerTag("regroup", syntax.TagShape{}, compileRegroup)
 	registerTag("url", syntax.TagShape{}, compileURL)
 }

@@ -43,7 +43,9 @@ func compilePartialDef(c *compiler, t *syntax.TagNode) (node, error) {
 		return nil, errors.New("'partialdef' tag takes at most 2 arguments")
 	}
 	name := bits[0]
+	c.loopDepth++ // a partial may be rendered any number of times
 	body, err := c.body(t.Branches[0])
+	c.loopDepth--
 	if err != nil {
 		return nil, err
 	}
