@@ -137,11 +137,7 @@ func (t *Template) Serve(w http.ResponseWriter, r *http.Request, data any, opts 
 	ctx := r.Context()
 	if mode != Buffered && !opts.NoEarlyHints && t.eng.earlyHints && r.Method == http.MethodGet && r.ProtoAtLeast(1, 1) {
 		if hints := t.EarlyHints(); len(hints) > 0 {
-			h := w.Header()
-			for _, v := range hints {
-				h.Add("Link", v)
-			}
-			w.WriteHeader(http.StatusEarlyHints)
+			writeEarlyHints(w, hints)
 		}
 	}
 	flush := func() error {
@@ -359,4 +355,25 @@ func (e *Engine) report(ctx context.Context, err error) {
 	s := &state{ctx: ctx, eng: e, onError: e.onError}
 	s.api.s = s
 	s.reportError(err)
+}
+
+// writeEarlyHints sends a 103 with the Link headers hints, and only them;
+// they stay in the header map for the final response. net/http sends the
+// whole header map with a 1xx response, and other headers set by then do
+// harm there: Chromium checks a hinted preload against the 103's own
+// Content-Security-Policy, and a strict one (default-src 'none') drops the
+// preload whatever the final response's policy allows.
+func writeEarlyHints(w http.ResponseWriter, hints []string) {
+	h := w.Header()
+	saved := h.Clone()
+	clear(h)
+	h["Link"] = append([]string(nil), hints...)
+	w.WriteHeader(http.StatusEarlyHints)
+	clear(h)
+	for k, v := range saved {
+		h[k] = v
+	}
+	for _, v := range hints {
+		h.Add("Link", v)
+	}
 }
