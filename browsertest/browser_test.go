@@ -60,7 +60,21 @@ func startBrowser() {
 		return
 	}
 	browser.dir = dir
-	opts := []chromedp.ExecAllocatorOption{
+	opts := chromiumOptions(dir)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	browser.ctx = ctx
+	browser.cancel = func() { cancelCtx(); cancelAlloc() }
+	// No deadline here: the context of the first run owns the browser.
+	if err := chromedp.Do(ctx); err != nil { // starts the browser
+		browser.err = fmt.Errorf("starting %s: %w", chromiumPath, err)
+	}
+}
+
+// chromiumOptions are the flags every test's headless Chromium runs with,
+// its profile in dir, and extra flags after them.
+func chromiumOptions(dir string, extra ...chromedp.ExecAllocatorOption) []chromedp.ExecAllocatorOption {
+	return append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Headless, // --headless
 		chromedp.NoSandbox,
@@ -77,15 +91,7 @@ func startBrowser() {
 		chromedp.UserDataDir(dir),
 		chromedp.UserAgent(desktopUA),
 		chromedp.WindowSize(1280, 900),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	browser.ctx = ctx
-	browser.cancel = func() { cancelCtx(); cancelAlloc() }
-	// No deadline here: the context of the first run owns the browser.
-	if err := chromedp.Do(ctx); err != nil { // starts the browser
-		browser.err = fmt.Errorf("starting %s: %w", chromiumPath, err)
-	}
+	}, extra...)
 }
 
 // tab is a browser tab for one test.
