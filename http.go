@@ -5,45 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/runnelhq/runnel/httperr"
 )
 
 // The HTTP layer: rendering a template as a streamed response.
 
 // StatusError makes a page fail with an HTTP status, when it fails before
 // its first byte: return it from a data function or from a value named in
-// {% await %}.
-type StatusError struct {
-	Code int
-	Err  error
-}
-
-// Error returns the status text and the cause.
-func (e *StatusError) Error() string {
-	if e.Err == nil {
-		return http.StatusText(e.Code)
-	}
-	return http.StatusText(e.Code) + ": " + e.Err.Error()
-}
-
-// Unwrap returns the cause.
-func (e *StatusError) Unwrap() error { return e.Err }
+// {% await %}. It is httperr.StatusError, shared with package export.
+type StatusError = httperr.StatusError
 
 // RedirectError makes a page answer with a redirect, when it fails before
-// its first byte.
-type RedirectError struct {
-	URL  string
-	Code int // default http.StatusFound
-}
-
-// Error describes the redirect.
-func (e *RedirectError) Error() string { return "redirect to " + e.URL }
+// its first byte. It is httperr.RedirectError.
+type RedirectError = httperr.RedirectError
 
 type nonceKey struct{}
 
@@ -216,11 +195,9 @@ func (e *incompleteError) Unwrap() []error { return []error{ErrIncomplete, e.err
 // ClientGone reports whether err says that the client went away: the
 // request's context was canceled, or a write failed because the
 // connection was closed, reset or timed out. A client that leaves is
-// routine, not a server error: log it below the error level.
-func ClientGone(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, net.ErrClosed) || errors.Is(err, http.ErrHandlerTimeout)
-}
+// routine, not a server error: log it below the error level. It is
+// httperr.ClientGone.
+func ClientGone(err error) bool { return httperr.ClientGone(err) }
 
 // startWriter sets the response headers when the first byte is written, so
 // that nothing is committed while the page can still fail with a status.
@@ -289,29 +266,17 @@ func (sw *startWriter) Write(p []byte) (int, error) {
 // an error that wraps ErrIncomplete (the response had started), or one of
 // a client that went away, it writes nothing.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, ErrIncomplete) || ClientGone(err) {
-		return
-	}
-	var re *RedirectError
-	if errors.As(err, &re) {
-		code := re.Code
-		if code == 0 {
-			code = http.StatusFound
-		}
-		http.Redirect(w, r, re.URL, code)
+	if errors.Is(err, ErrIncomplete) {
 		return
 	}
 	code := http.StatusInternalServerError
-	var se *StatusError
 	switch {
-	case errors.As(err, &se):
-		code = se.Code
 	case errors.Is(err, ErrTemplateNotFound):
 		code = http.StatusNotFound
 	case errors.Is(err, ErrPageDeadline), errors.Is(err, context.DeadlineExceeded):
 		code = http.StatusServiceUnavailable
 	}
-	http.Error(w, http.StatusText(code), code)
+	httperr.Write(w, r, err, code)
 }
 
 // Handler serves the template called name, with data built for each

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/httperr"
 )
 
 // Serve writes src as the response to r, as a download called filename.
@@ -43,7 +43,7 @@ func Serve(w http.ResponseWriter, r *http.Request, filename string, src Source, 
 	if err == nil || !rw.started {
 		return err
 	}
-	if r.Context().Err() != nil || runnel.ClientGone(err) {
+	if r.Context().Err() != nil || httperr.ClientGone(err) {
 		slog.DebugContext(r.Context(), "export: client went away", "file", filename, "err", err)
 		return err
 	}
@@ -59,13 +59,13 @@ func Serve(w http.ResponseWriter, r *http.Request, filename string, src Source, 
 
 // Handler serves the export that rows returns for each request as a
 // download called filename (see Serve). An error from rows, or one before
-// the first byte, answers 500 (or the status of a runnel.StatusError).
+// the first byte, answers 500 (or the status of an httperr.StatusError, which is runnel.StatusError).
 func Handler(filename string, rows func(r *http.Request) (Source, error), opts Options) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		src, err := rows(r)
 		if err == nil {
 			err = Serve(w, r, filename, src, opts)
-			if err == nil || r.Context().Err() != nil || runnel.ClientGone(err) {
+			if err == nil || r.Context().Err() != nil || httperr.ClientGone(err) {
 				return
 			}
 		}
@@ -74,7 +74,7 @@ func Handler(filename string, rows func(r *http.Request) (Source, error), opts O
 		} else {
 			slog.ErrorContext(r.Context(), "export failed", "file", filename, "err", err)
 		}
-		runnel.WriteError(w, r, err)
+		httperr.Write(w, r, err, http.StatusInternalServerError)
 	})
 }
 
