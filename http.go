@@ -138,7 +138,7 @@ func (t *Template) Serve(w http.ResponseWriter, r *http.Request, data any, opts 
 			// in a trailer, for logs and tests.
 			w.Header().Set(http.TrailerPrefix+"Runnel-Incomplete", "page-deadline")
 		}
-		return &incompleteError{err}
+		return httperr.Incomplete(err)
 	}
 	return err
 }
@@ -185,12 +185,8 @@ func (e *Engine) warnNoFlush(ctx context.Context, name string, w http.ResponseWr
 // ErrIncomplete is wrapped by the error of a response that stopped after
 // its first byte: its status and headers are sent, so nothing can be said
 // about the error to the client any more. WriteError writes nothing for it.
-var ErrIncomplete = errors.New("runnel: the response stopped after its first byte")
-
-type incompleteError struct{ err error }
-
-func (e *incompleteError) Error() string   { return ErrIncomplete.Error() + ": " + e.err.Error() }
-func (e *incompleteError) Unwrap() []error { return []error{ErrIncomplete, e.err} }
+// It is httperr.ErrIncomplete, shared with package export.
+var ErrIncomplete = httperr.ErrIncomplete
 
 // ClientGone reports whether err says that the client went away: the
 // request's context was canceled, or a write failed because the
@@ -263,12 +259,10 @@ func (sw *startWriter) Write(p []byte) (int, error) {
 // WriteError answers a request whose page failed before its first byte:
 // a redirect for a RedirectError, the status of a StatusError, 404 for a
 // missing template, and 500 otherwise. The error's text is not sent. For
-// an error that wraps ErrIncomplete (the response had started), or one of
-// a client that went away, it writes nothing.
+// an error that wraps ErrIncomplete (the response had started), or when
+// the request's context has ended (the client went away), it writes
+// nothing.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(err, ErrIncomplete) {
-		return
-	}
 	code := http.StatusInternalServerError
 	switch {
 	case errors.Is(err, ErrTemplateNotFound):
@@ -295,8 +289,11 @@ func (e *Engine) Handler(name string, data func(*http.Request) (any, error)) htt
 			if err == nil {
 				return
 			}
+			// Gone is judged by the request, or by a failed write after
+			// the first byte; never by the looks of an error before it
+			// (a data function's database connection reset is a 500).
 			deadline := errors.Is(r.Context().Err(), context.DeadlineExceeded)
-			if !deadline && (ClientGone(err) || r.Context().Err() != nil) {
+			if !deadline && (r.Context().Err() != nil || errors.Is(err, ErrIncomplete) && ClientGone(err)) {
 				slog.DebugContext(r.Context(), "runnel: client went away", "template", name, "err", err)
 				return
 			}

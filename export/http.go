@@ -28,8 +28,11 @@ import (
 // complete: Serve reports the error (Options.OnError) and aborts the
 // response with panic(http.ErrAbortHandler), which net/http turns into a
 // connection closed (HTTP/1.1, without the last chunk) or a stream reset
-// (HTTP/2), so that the client's download fails. A client that went away is
-// not reported as an error, and Serve returns its error without panicking.
+// (HTTP/2), so that the client's download fails. A client that went away
+// (the request ended, or a write to it failed as a closed connection does;
+// the source's errors never count as that) is not reported as an error:
+// Serve returns its error, wrapped so that it also wraps
+// httperr.ErrIncomplete, without panicking.
 func Serve(w http.ResponseWriter, r *http.Request, filename string, src Source, opts Options) error {
 	if opts.Format == 0 {
 		opts.Format = FormatOf(filename)
@@ -43,9 +46,9 @@ func Serve(w http.ResponseWriter, r *http.Request, filename string, src Source, 
 	if err == nil || !rw.started {
 		return err
 	}
-	if r.Context().Err() != nil || httperr.ClientGone(err) {
+	if rw.clientGone(r) {
 		slog.DebugContext(r.Context(), "export: client went away", "file", filename, "err", err)
-		return err
+		return httperr.Incomplete(err)
 	}
 	report := opts.OnError
 	if report == nil {
@@ -65,7 +68,7 @@ func Handler(filename string, rows func(r *http.Request) (Source, error), opts O
 		src, err := rows(r)
 		if err == nil {
 			err = Serve(w, r, filename, src, opts)
-			if err == nil || r.Context().Err() != nil || httperr.ClientGone(err) {
+			if err == nil || errors.Is(err, httperr.ErrIncomplete) || r.Context().Err() != nil {
 				return
 			}
 		}
@@ -146,6 +149,11 @@ type respWriter struct {
 	started  bool
 	noDL     bool
 	setDL    bool
+	// werr is the first error of a write or flush to the client: only
+	// that, or the request's end, says that the client went away. The
+	// source's own errors (a database connection reset, say) are failures
+	// even when they look alike.
+	werr error
 }
 
 func (rw *respWriter) start() {
@@ -187,7 +195,11 @@ func (rw *respWriter) clearDeadline() {
 func (rw *respWriter) Write(p []byte) (int, error) {
 	rw.start()
 	rw.deadline()
-	return rw.w.Write(p)
+	n, err := rw.w.Write(p)
+	if err != nil && rw.werr == nil {
+		rw.werr = err
+	}
+	return n, err
 }
 
 func (rw *respWriter) Flush() error {
@@ -197,5 +209,15 @@ func (rw *respWriter) Flush() error {
 	if errors.Is(err, http.ErrNotSupported) {
 		return nil
 	}
+	if err != nil && rw.werr == nil {
+		rw.werr = err
+	}
 	return err
+}
+
+// clientGone reports whether the export stopped because the client went
+// away: the request ended, or writing to it failed as a closed connection
+// does.
+func (rw *respWriter) clientGone(r *http.Request) bool {
+	return r.Context().Err() != nil || rw.werr != nil && httperr.ClientGone(rw.werr)
 }

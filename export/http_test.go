@@ -6,12 +6,14 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -118,9 +120,19 @@ func TestServeStreams(t *testing.T) {
 // reported and aborted, so the client's download fails instead of looking
 // complete.
 func TestServeFailureAborts(t *testing.T) {
+	for _, boom := range []error{
+		errors.New("database went away"),
+		// A source's error that looks like a client that left (a reset
+		// connection to the database) is a failure all the same.
+		fmt.Errorf("read tcp 127.0.0.1:5432: %w", syscall.ECONNRESET),
+	} {
+		t.Run(boom.Error(), func(t *testing.T) { testServeFailureAborts(t, boom) })
+	}
+}
+
+func testServeFailureAborts(t *testing.T, boom error) {
 	var mu sync.Mutex
 	var reported []error
-	boom := errors.New("database went away")
 	src := Seq2(func(yield func([]string, error) bool) {
 		for i := range 1000 {
 			if !yield([]string{strings.Repeat("x", 100), strconv.Itoa(i)}, nil) {

@@ -46,6 +46,20 @@ type RedirectError struct {
 // Error describes the redirect.
 func (e *RedirectError) Error() string { return "redirect to " + e.URL }
 
+// ErrIncomplete is wrapped by the error of a response that stopped after
+// its first byte: its status and headers are sent, so nothing can be said
+// about the error to the client any more. Write writes nothing for it.
+var ErrIncomplete = errors.New("the response stopped after its first byte")
+
+// Incomplete wraps err, the cause of a response that stopped after its
+// first byte, so that it also wraps ErrIncomplete.
+func Incomplete(err error) error { return &incompleteError{err} }
+
+type incompleteError struct{ err error }
+
+func (e *incompleteError) Error() string   { return ErrIncomplete.Error() + ": " + e.err.Error() }
+func (e *incompleteError) Unwrap() []error { return []error{ErrIncomplete, e.err} }
+
 // ClientGone reports whether err says that the client went away: the
 // request's context was canceled, or a write failed because the
 // connection was closed, reset or timed out. A client that leaves is
@@ -57,10 +71,13 @@ func ClientGone(err error) bool {
 
 // Write answers a request that failed before its first byte: a redirect
 // for a RedirectError, the status of a StatusError, and code otherwise
-// (500 if code is 0). The error's text is not sent. For a client that went
-// away it writes nothing.
+// (500 if code is 0). The error's text is not sent. It writes nothing for
+// an error that wraps ErrIncomplete (the response had started), or when
+// the request's context has ended (nobody is listening). It does not guess
+// from the error's looks: a reset connection to a database is a failure to
+// answer with a status, not a client that went away.
 func Write(w http.ResponseWriter, r *http.Request, err error, code int) {
-	if ClientGone(err) {
+	if errors.Is(err, ErrIncomplete) || r.Context().Err() != nil {
 		return
 	}
 	var re *RedirectError

@@ -26,14 +26,17 @@ func TestWrite(t *testing.T) {
 		{name: "status", err: fmt.Errorf("load: %w", &httperr.StatusError{Code: 404, Err: errors.New("no such order")}), code: 503, status: 404},
 		{name: "redirect", err: &httperr.RedirectError{URL: "/login"}, status: 302, location: "/login"},
 		{name: "redirect code", err: &httperr.RedirectError{URL: "/new", Code: 301}, status: 301, location: "/new"},
-		{name: "client gone", err: fmt.Errorf("write: %w", syscall.EPIPE), nothing: true},
+		{name: "incomplete", err: httperr.Incomplete(errors.New("boom")), nothing: true},
+		// An error that looks like a closed connection, from a database say,
+		// is answered: only the request's end says the client has gone.
+		{name: "reset database", err: fmt.Errorf("fetch: %w", syscall.ECONNRESET), status: 500},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
 			httperr.Write(rec, httptest.NewRequest("GET", "/", nil), c.err, c.code)
 			if c.nothing {
 				if rec.Body.Len() != 0 || rec.Header().Get("Content-Type") != "" {
-					t.Fatalf("wrote %d %q for a client that went away", rec.Code, rec.Body)
+					t.Fatalf("wrote %d %q", rec.Code, rec.Body)
 				}
 				return
 			}
@@ -44,6 +47,16 @@ func TestWrite(t *testing.T) {
 				t.Errorf("body %q: the error's text must not be sent", rec.Body)
 			}
 		})
+	}
+}
+
+func TestWriteRequestOver(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rec := httptest.NewRecorder()
+	httperr.Write(rec, httptest.NewRequest("GET", "/", nil).WithContext(ctx), errors.New("boom"), 0)
+	if rec.Body.Len() != 0 || rec.Header().Get("Content-Type") != "" {
+		t.Fatalf("wrote %d %q for a request that is over", rec.Code, rec.Body)
 	}
 }
 
