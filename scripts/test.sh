@@ -38,6 +38,16 @@ fi
 echo "== examples/ticker module (two ticker processes on their own redis-server)"
 (cd examples/ticker && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... && RUNNEL_REQUIRE_REDIS="${CI:+1}" go test -race -count=1 ./...)
 
+echo "== examples/export module (exports from a PostgreSQL server of its own, on its own port)"
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "installing PostgreSQL from Debian's packages"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null || echo "could not install postgresql"
+fi
+# In CI a missing PostgreSQL is a failure, not a skip.
+(cd examples/export && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... && RUNNEL_REQUIRE_POSTGRES="${CI:+1}" go test -race -count=1 ./...)
+
 echo "== proxytest module (streaming through real nginx and Caddy, as docs/deployment.md configures them)"
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] || ! command -v caddy >/dev/null 2>&1; then
   echo "installing nginx and caddy from Debian's packages"
