@@ -117,6 +117,22 @@ func startPostgres() (url string, stop func(), err error) {
 		return cmd
 	}
 	data := filepath.Join(dir, "data")
+	// A watchdog stops the server if the test process dies without
+	// stopping it (killed, or a test timeout), so no server outlives it;
+	// it starts before the server does, so there is no moment without it.
+	// (It watches /proc, since as another user it may not signal us.)
+	watchdog := exec.Command("/bin/sh", "-c", `while [ -d "/proc/$1" ]; do sleep 1; done; "$2" stop -D "$3" -m immediate >/dev/null 2>&1; rm -rf "$4"`,
+		"watchdog", strconv.Itoa(os.Getpid()), filepath.Join(bin, "pg_ctl"), data, dir)
+	if cred != nil {
+		watchdog.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}
+	} else {
+		watchdog.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	}
+	if err := watchdog.Start(); err != nil {
+		cleanup()
+		return "", stop, fmt.Errorf("watchdog: %w", err)
+	}
+	go watchdog.Wait()
 	if out, err := command("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync").CombinedOutput(); err != nil {
 		cleanup()
 		return "", stop, fmt.Errorf("initdb: %v\n%s", err, out)
