@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/runnelhq/runnel/internal/framing"
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -204,13 +205,17 @@ func (n *deferNode) renderOutOfOrder(s *state) error {
 	if err != nil {
 		return err
 	}
+	at := framing.Page
+	if n.svg {
+		at = framing.PageSVG
+	}
 	if s.scriptOnly {
 		s.out.WriteString(`<!--?start name="` + id + `"-->`)
-		s.out.WriteString(neutralize(ph))
+		s.out.WriteString(framing.Frame(ph, at))
 		s.out.WriteString(`<!--?end-->`)
 	} else {
 		s.out.WriteString(`<?start name="` + id + `">`)
-		s.out.WriteString(neutralize(ph))
+		s.out.WriteString(framing.Frame(ph, at))
 		s.out.WriteString(`<?end>`)
 	}
 	chain := s.containerChain()
@@ -220,6 +225,10 @@ func (n *deferNode) renderOutOfOrder(s *state) error {
 		ctx, stop := st.sectionContext(fork.ctx)
 		defer stop()
 		sec := &section{id: id, svg: n.svg, chain: chain}
+		carrier := framing.Carrier
+		if n.svg {
+			carrier = framing.CarrierSVG // inside writeSection's <svg> wrapper
+		}
 		defer func() {
 			if r := recover(); r != nil {
 				fork.reportError(fmt.Errorf("runnel: panic in section: %v", r))
@@ -240,7 +249,7 @@ func (n *deferNode) renderOutOfOrder(s *state) error {
 		cancel()
 		fork.ctx = ctx
 		if err == nil {
-			sec.html = neutralize(html)
+			sec.html = framing.Frame(html, carrier)
 			return
 		}
 		if ctx.Err() != nil && !fork.finishing() {
@@ -259,7 +268,7 @@ func (n *deferNode) renderOutOfOrder(s *state) error {
 		if ferr != nil {
 			fork.reportError(ferr)
 		}
-		sec.html = neutralize(out)
+		sec.html = framing.Frame(out, carrier)
 	})
 	return nil
 }

@@ -303,39 +303,6 @@ const fallbackScript = `window.__runnel=window.__runnel||function(id){` +
 	`var c=t.content;if(c.firstChild&&c.firstChild.nodeName=='svg'&&p.namespaceURI=='http://www.w3.org/2000/svg'){var f=document.createDocumentFragment();while(c.firstChild.firstChild)f.appendChild(c.firstChild.firstChild);c=f}` +
 	`p.replaceChild(c,s);t.remove()};`
 
-// neutralize keeps late HTML from breaking its framing: a "<?" that could
-// open or close a placeholder range, and a </template> that would close the
-// carrying template early, are escaped.
-func neutralize(h string) string {
-	if !strings.Contains(h, "<?") && !strings.Contains(strings.ToLower(h), "</template") {
-		return h
-	}
-	h = strings.ReplaceAll(h, "<?", "&lt;?")
-	lower := strings.ToLower(h)
-	var b strings.Builder
-	depth := 0
-	for i := 0; i < len(h); {
-		switch {
-		case strings.HasPrefix(lower[i:], "<template"):
-			depth++
-			b.WriteString(h[i : i+9])
-			i += 9
-		case strings.HasPrefix(lower[i:], "</template"):
-			if depth == 0 {
-				b.WriteString("&lt;/template")
-			} else {
-				depth--
-				b.WriteString(h[i : i+10])
-			}
-			i += 10
-		default:
-			b.WriteByte(h[i])
-			i++
-		}
-	}
-	return b.String()
-}
-
 // ---- iteration over late sequences ----
 
 // itemStream is a sequence whose items arrive over time (a channel, an
