@@ -11,41 +11,112 @@ import (
 // static text (values are escaped, so they cannot change it). The renderer
 // uses it to know when out-of-order content may be written (only between
 // tags in ordinary content), and the compiler to refuse {% defer %} where a
-// swap is impossible (inside a tag, <title>, <textarea>, <script>, <style>
-// or a comment).
+// swap is impossible (inside a tag or an attribute, a comment, a doctype, a
+// CDATA section, or an element whose content is raw text: <script>,
+// <style>, <xmp>, <iframe>, <noembed>, <noframes>, <noscript> (browsers run
+// scripts, so its content is raw text), <textarea>, <title>, <plaintext>).
+// Only ASCII letters are case-folded, as the HTML tokenizer does. Where the
+// model is unsure it errs towards "not in content", which only delays a
+// section.
 
-// htmlState packs a tokenizer state (low 4 bits), the raw-text element a tag
-// being read will open (bits 4-6), and whether we are inside <svg> or
-// <math> (bit 7).
+// htmlState packs a tokenizer state, the raw-text element a tag being read
+// will open (or the one whose content is being read), and whether we are
+// inside <svg> or <math> (the top bit). The low seven bits are a code:
+// 0 data, 1 comment, 2 bogus comment or doctype, 3 CDATA, 4-13 the raw
+// text of raw element 1-10, 14-68 a tag state (five of them) times the
+// raw element it opens (0-10). See mkState.
 type htmlState uint8
 
+// Base tokenizer states.
 const (
-	hData htmlState = iota
-	hTag
-	hTagDQ // inside a "…" attribute value
-	hTagSQ // inside a '…' attribute value
-	hRaw   // inside script/style/textarea/title (kind in bits 4-6)
-	hComment
+	hData    htmlState = iota
+	hTag               // in a tag's name or between its attributes
+	hTagEq             // after an attribute's "=", before its value
+	hTagUnq            // in an unquoted attribute value
+	hTagDQ             // inside a "…" attribute value
+	hTagSQ             // inside a '…' attribute value
+	hRaw               // inside a raw-text element (kind in raw())
+	hComment           // inside <!-- … -->
+	hBogus             // inside a bogus comment (<!x, </ x, <?x) or a doctype, up to ">"
+	hCDATA             // inside <![CDATA[ … ]]> (foreign content only)
 )
 
+// Raw-text elements, by kind.
 const (
 	rawNone = iota
 	rawScript
 	rawStyle
+	rawXmp
+	rawIframe
+	rawNoembed
+	rawNoframes
+	rawNoscript
 	rawTextarea
 	rawTitle
+	rawPlaintext
+	numRaw
 )
 
-var rawNames = [...]string{rawScript: "script", rawStyle: "style", rawTextarea: "textarea", rawTitle: "title"}
+var rawNames = [numRaw]string{rawScript: "script", rawStyle: "style", rawXmp: "xmp", rawIframe: "iframe",
+	rawNoembed: "noembed", rawNoframes: "noframes", rawNoscript: "noscript", rawTextarea: "textarea",
+	rawTitle: "title", rawPlaintext: "plaintext"}
 
 const foreignBit htmlState = 1 << 7
 
-func (h htmlState) base() htmlState { return h & 0x0f }
-func (h htmlState) raw() int        { return int(h>>4) & 7 }
-func (h htmlState) foreign() bool   { return h&foreignBit != 0 }
+const (
+	codeRaw  = 4  // codes of hRaw: codeRaw + kind - 1
+	codeTag  = 14 // codes of tag states: codeTag + (base-hTag)*numRaw + kind
+	codeLast = codeTag + (hTagSQ-hTag+1)*numRaw - 1
+)
+
+// valid reports whether h is a state mkState can make.
+func (h htmlState) valid() bool { return h&^foreignBit <= codeLast }
+
+func (h htmlState) base() htmlState {
+	switch c := h &^ foreignBit; {
+	case c == 0:
+		return hData
+	case c == 1:
+		return hComment
+	case c == 2:
+		return hBogus
+	case c == 3:
+		return hCDATA
+	case c < codeTag:
+		return hRaw
+	default:
+		return hTag + (c-codeTag)/numRaw
+	}
+}
+
+func (h htmlState) raw() int {
+	switch c := h &^ foreignBit; {
+	case c < codeRaw:
+		return rawNone
+	case c < codeTag:
+		return int(c-codeRaw) + 1
+	default:
+		return int(c-codeTag) % numRaw
+	}
+}
+
+func (h htmlState) foreign() bool { return h&foreignBit != 0 }
 
 func mkState(base htmlState, raw int, foreign bool) htmlState {
-	h := base | htmlState(raw)<<4
+	var h htmlState
+	switch base {
+	case hData:
+	case hComment:
+		h = 1
+	case hBogus:
+		h = 2
+	case hCDATA:
+		h = 3
+	case hRaw:
+		h = codeRaw + htmlState(raw) - 1
+	default:
+		h = codeTag + (base-hTag)*numRaw + htmlState(raw)
+	}
 	if foreign {
 		h |= foreignBit
 	}
@@ -55,12 +126,16 @@ func mkState(base htmlState, raw int, foreign bool) htmlState {
 // describe names the context for error messages.
 func (h htmlState) describe() string {
 	switch h.base() {
-	case hTag, hTagDQ, hTagSQ:
+	case hTag, hTagEq, hTagUnq, hTagDQ, hTagSQ:
 		return "inside a tag or attribute"
 	case hRaw:
 		return "inside <" + rawNames[h.raw()] + ">"
 	case hComment:
 		return "inside an HTML comment"
+	case hBogus:
+		return "inside a doctype or a bogus comment (<!…>, </…>, <?…>)"
+	case hCDATA:
+		return "inside a CDATA section"
 	}
 	if h.foreign() {
 		return "inside <svg>"
@@ -92,41 +167,92 @@ func tagEvents(text string) []tagEvent {
 	return evs
 }
 
+// lowerASCII returns s with ASCII letters lower-cased (s itself if it has
+// none in upper case).
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
 // scanHTML advances the state over text, calling tag (if not nil) for each
 // complete tag read from ordinary content.
 func scanHTML(h htmlState, text string, tag func(name string, closing, selfClosing bool)) htmlState {
 	base, raw, foreign := h.base(), h.raw(), h.foreign()
 	pendingName, pendingClose := "", false
-	lower := ""
+	wasForeign := foreign // before the tag being read
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		switch base {
 		case hData:
-			if c != '<' || i+1 >= len(text) {
+			j := strings.IndexByte(text[i:], '<')
+			if j < 0 || i+j+1 >= len(text) {
+				i = len(text)
 				continue
 			}
-			if strings.HasPrefix(text[i:], "<!--") {
-				base = hComment
-				i += 3
-				continue
-			}
+			i += j
 			n := text[i+1]
+			switch {
+			case n == '!':
+				switch rest := text[i+2:]; {
+				case strings.HasPrefix(rest, "--"):
+					base = hComment
+					i += 3
+					// <!--> and <!---> are whole comments.
+					if strings.HasPrefix(rest[2:], ">") {
+						base, i = hData, i+1
+					} else if strings.HasPrefix(rest[2:], "->") {
+						base, i = hData, i+2
+					}
+				case foreign && strings.HasPrefix(rest, "[CDATA["):
+					base = hCDATA
+					i += 8
+				default: // a doctype or a bogus comment
+					base = hBogus
+					i++
+				}
+				continue
+			case n == '?':
+				base = hBogus
+				i++
+				continue
+			case n == '/':
+				if i+2 >= len(text) {
+					i = len(text) // "</" ends the text: unknown, left as content
+					continue
+				}
+				if text[i+2] == '>' {
+					i += 2 // "</>" is nothing
+					continue
+				}
+				if !isTagNameStart(text[i+2]) {
+					base = hBogus
+					i++
+					continue
+				}
+			case !isTagNameStart(n):
+				continue
+			}
 			closing := n == '/'
-			j := i + 1
+			j = i + 1
 			if closing {
 				j++
 			}
-			if j >= len(text) || !isTagNameStart(text[j]) {
-				continue
-			}
 			k := j
-			for k < len(text) && (isTagNameStart(text[k]) || text[k] >= '0' && text[k] <= '9' || text[k] == '-') {
+			for k < len(text) && !isHTMLSpace(text[k]) && text[k] != '/' && text[k] != '>' {
 				k++
 			}
-			if lower == "" {
-				lower = strings.ToLower(text)
-			}
-			name := lower[j:k]
+			name := lowerASCII(text[j:k])
+			wasForeign = foreign
 			switch {
 			case name == "svg" || name == "math":
 				foreign = !closing
@@ -142,45 +268,99 @@ func scanHTML(h htmlState, text string, tag func(name string, closing, selfClosi
 			i = k - 1
 		case hTag:
 			switch c {
-			case '"':
-				base = hTagDQ
-			case '\'':
-				base = hTagSQ
+			case '=':
+				base = hTagEq
 			case '>':
 				selfClosing := i > 0 && text[i-1] == '/'
 				if tag != nil && pendingName != "" {
 					tag(pendingName, pendingClose, selfClosing)
 				}
+				if selfClosing && !pendingClose && (pendingName == "svg" || pendingName == "math") {
+					foreign = wasForeign // <svg/> opens nothing
+				}
 				pendingName = ""
-				if raw != rawNone && !selfClosing {
-					base = hRaw
+				if raw != rawNone {
+					base = hRaw // HTML ignores "/>" on <script/> and the like
 				} else {
-					base, raw = hData, rawNone
+					base = hData
 				}
 			}
+		case hTagEq:
+			switch {
+			case c == '"':
+				base = hTagDQ
+			case c == '\'':
+				base = hTagSQ
+			case c == '>':
+				base, i = hTag, i-1 // the tag ends: reconsumed
+			case !isHTMLSpace(c):
+				base = hTagUnq
+			}
+		case hTagUnq:
+			switch {
+			case isHTMLSpace(c):
+				base = hTag
+			case c == '>':
+				base, i = hTag, i-1
+			}
 		case hTagDQ:
-			if c == '"' {
+			if j := strings.IndexByte(text[i:], '"'); j < 0 {
+				i = len(text)
+			} else {
+				i += j
 				base = hTag
 			}
 		case hTagSQ:
-			if c == '\'' {
+			if j := strings.IndexByte(text[i:], '\''); j < 0 {
+				i = len(text)
+			} else {
+				i += j
 				base = hTag
 			}
 		case hRaw:
-			if c == '<' && i+2+len(rawNames[raw]) <= len(text) && text[i+1] == '/' {
-				if lower == "" {
-					lower = strings.ToLower(text)
-				}
-				if n := rawNames[raw]; strings.HasPrefix(lower[i+2:], n) {
-					base, raw = hTag, rawNone
-					pendingName, pendingClose = n, true
-					i += 1 + len(n)
-				}
+			if raw == rawPlaintext {
+				i = len(text) // nothing ends it
+				continue
+			}
+			n := rawNames[raw]
+			j := strings.IndexByte(text[i:], '<')
+			if j < 0 {
+				i = len(text)
+				continue
+			}
+			i += j
+			if e := i + 2 + len(n); e < len(text) && text[i+1] == '/' && eqFold(text[i+2:e], n) &&
+				(isHTMLSpace(text[e]) || text[e] == '/' || text[e] == '>') {
+				base, raw = hTag, rawNone
+				pendingName, pendingClose = n, true
+				i = e - 1
 			}
 		case hComment:
-			if strings.HasPrefix(text[i:], "-->") {
+			j := strings.Index(text[i:], "--")
+			if j < 0 {
+				i = len(text)
+				continue
+			}
+			i += j
+			switch rest := text[i+2:]; {
+			case strings.HasPrefix(rest, ">"):
+				base, i = hData, i+2
+			case strings.HasPrefix(rest, "!>"):
+				base, i = hData, i+3
+			}
+		case hBogus:
+			if j := strings.IndexByte(text[i:], '>'); j < 0 {
+				i = len(text)
+			} else {
+				i += j
 				base = hData
-				i += 2
+			}
+		case hCDATA:
+			if j := strings.Index(text[i:], "]]>"); j < 0 {
+				i = len(text)
+			} else {
+				i += j + 2
+				base = hData
 			}
 		}
 	}
@@ -188,6 +368,31 @@ func scanHTML(h htmlState, text string, tag func(name string, closing, selfClosi
 }
 
 func isTagNameStart(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// isHTMLSpace reports whether c ends a tag name or separates attributes (CR
+// counts: the input stream turns it into LF).
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// eqFold reports whether a equals the lower-case ASCII b, folding only ASCII
+// letters (as the HTML tokenizer does: strings.EqualFold folds more, and
+// strings.ToLower can change a string's length).
+func eqFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != b[i] {
+			return false
+		}
+	}
+	return true
+}
 
 // htmlTrans is a text node's effect on the state, for every start state.
 type htmlTrans [256]htmlState
@@ -198,7 +403,7 @@ func transFor(text string) *htmlTrans {
 	t := new(htmlTrans)
 	for i := range t {
 		h := htmlState(i)
-		if h.base() > hComment || h.raw() > rawTitle {
+		if !h.valid() {
 			t[i] = h
 			continue
 		}

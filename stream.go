@@ -188,6 +188,12 @@ func (s *state) drainSections() error {
 	if s.stream == nil {
 		return nil
 	}
+	if b := s.html.base(); b != hData && s.out == &s.main {
+		// The "</body>" was inside raw text, a comment or a tag (or the
+		// page ends there): a template written here would be text, never
+		// applied. Sections still pending wait for the next point.
+		return nil
+	}
 	for s.stream.pending > 0 {
 		if err := s.main.flush(); err != nil {
 			return err
