@@ -7,6 +7,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/runnelhq/runnel v0.0.0
 	github.com/runnelhq/runnel/examples/ticker v0.0.0
+	golang.org/x/net v0.63.0
 )
 
 require (
