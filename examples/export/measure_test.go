@@ -86,6 +86,9 @@ func envInt(name string, def int64) int64 {
 func median(v []float64) float64 {
 	s := slices.Clone(v)
 	slices.Sort(s)
+	if len(s)%2 == 0 {
+		return (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
 	return s[len(s)/2]
 }
 
