@@ -132,7 +132,11 @@ func TestParkedStreamEvicted(t *testing.T) {
 	b, _ := newTestBroker(BrokerOptions{Backlog: 1 << 12})
 	disconnected := make(chan struct{})
 	var once sync.Once
-	h := &Handler{Broker: b, Topics: oneTopic, WriteTimeout: 50 * time.Millisecond,
+	// The write timeout is what evicts the stalled client; it is long
+	// enough that the reading client, which the test drains, is never
+	// evicted on a loaded machine (at 50 ms it was, 1 run in a few under
+	// load).
+	h := &Handler{Broker: b, Topics: oneTopic, WriteTimeout: 400 * time.Millisecond,
 		OnDisconnect: func(*http.Request, []string) { once.Do(func() { close(disconnected) }) }}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
@@ -155,7 +159,8 @@ func TestParkedStreamEvicted(t *testing.T) {
 	waitFor(t, "both parked", func() bool { return parkedStreams(h) == 2 })
 
 	big := strings.Repeat("x", 64<<10)
-	for i := 0; ; i++ {
+	giveUp := time.Now().Add(30 * time.Second)
+	for {
 		b.Publish("t", Event{Data: big})
 		if got := reader.chunk(t); !strings.HasSuffix(got, big+"\n\n") {
 			t.Fatalf("the reading client got %.40q", got)
@@ -168,7 +173,7 @@ func TestParkedStreamEvicted(t *testing.T) {
 			return
 		default:
 		}
-		if i > 2000 {
+		if time.Now().After(giveUp) {
 			t.Fatal("the stalled client was never evicted")
 		}
 	}
