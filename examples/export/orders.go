@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -238,6 +239,11 @@ func fetchAll(ctx context.Context, conn *pgx.Conn, batch int, yield func(Order, 
 		}
 		types := conn.TypeMap()
 		var o Order
+		dst := [...]any{&o.ID, &o.Customer, &o.Email, &o.Country, &o.Total, &o.Status, &o.PlacedAt, &o.Note}
+		// The scan plan of each column, made once: every FETCH of the
+		// cursor has the same columns. (pgx.ScanRow would look each one
+		// up again for every value, a third of the example's time.)
+		var plans []pgtype.ScanPlan
 		for {
 			if err := send(); err != nil { // the next batch, while this one is read
 				return err
@@ -250,13 +256,25 @@ func fetchAll(ctx context.Context, conn *pgx.Conn, batch int, yield func(Order, 
 			if !ok {
 				return fmt.Errorf("FETCH: unexpected %T", res)
 			}
+			if plans == nil {
+				fds := rr.FieldDescriptions()
+				if len(fds) != len(dst) {
+					rr.Close()
+					return fmt.Errorf("FETCH: %d columns, want %d", len(fds), len(dst))
+				}
+				for i, fd := range fds {
+					plans = append(plans, types.PlanScan(fd.DataTypeOID, fd.Format, dst[i]))
+				}
+			}
 			n := 0
 			for rr.NextRow() {
 				n++
-				if err := pgx.ScanRow(types, rr.FieldDescriptions(), rr.Values(),
-					&o.ID, &o.Customer, &o.Email, &o.Country, &o.Total, &o.Status, &o.PlacedAt, &o.Note); err != nil {
-					rr.Close()
-					return err
+				vals := rr.Values()
+				for i, plan := range plans {
+					if err := plan.Scan(vals[i], dst[i]); err != nil {
+						rr.Close()
+						return fmt.Errorf("FETCH: column %s: %w", rr.FieldDescriptions()[i].Name, err)
+					}
 				}
 				o.PlacedAt = o.PlacedAt.UTC()
 				if !yield(o, nil) {
