@@ -24,6 +24,11 @@
 //     natively, and a bogus comment, which the fallback script reads as a
 //     marker, elsewhere) is escaped, and a comment whose text starts with
 //     "?" gets a "_" in front, so that no comment reads as a marker;
+//   - <object>, <applet> and <marquee> are escaped (a cell closed around
+//     one would leave a marker on the list of active formatting elements,
+//     and a <b> or <a> opened before it would be reopened in the page
+//     after the carrier), and tables and cells left open are closed before
+//     their template closes, for the same reason;
 //   - <plaintext>, which no end tag closes, is escaped, and so are
 //     raw-text start tags and CDATA sections where the parser might or
 //     might not treat them as such (a <style> in a <select>, a <col>-only
@@ -110,8 +115,10 @@ type felem struct {
 
 // fframe is a <template> of the late HTML's own, open.
 type fframe struct {
-	ctx  fctx // the context it was opened in, restored when it closes
-	base int  // the enclosing content's fstack base
+	ctx    fctx // the context it was opened in, restored when it closes
+	base   int  // the enclosing content's fstack base
+	tables int  // the enclosing content's open tables
+	cells  bool // and whether it had a cell or caption outside a table
 }
 
 type framer struct {
@@ -122,6 +129,15 @@ type framer struct {
 	fstack []felem
 	base   int
 	frames []fframe
+	// The current template's (or the carrier's) open tables, at most,
+	// and whether a cell or a caption may be open outside any table (a
+	// template whose content is rows or cells): they are closed before
+	// the template closes, so that its list of active formatting
+	// elements is cleared down to its own marker (a cell's marker left
+	// behind would keep a <b> or an <a> opened before it active, and the
+	// parser would reopen it in the page after the carrier).
+	tables int
+	cells  bool
 }
 
 // Frame returns h made safe to frame at start (see the package comment).
@@ -524,9 +540,12 @@ func (f *framer) run() {
 
 // finish closes the templates of the input's own still open.
 func (f *framer) finish() {
-	for range f.frames {
+	for len(f.frames) > 0 {
+		f.closeTables(len(f.src))
 		f.insert(len(f.src), "</template>")
+		f.popFrame()
 	}
+	f.closeTables(len(f.src))
 	if f.out != nil {
 		f.copyTo(len(f.src))
 	}
@@ -723,14 +742,52 @@ func ipOf(ns uint8, t tagInfo) (uint8, bool) {
 
 // openTemplate records a <template> of the input's own.
 func (f *framer) openTemplate(outer fctx) {
-	f.frames = append(f.frames, fframe{ctx: outer, base: f.base})
+	f.frames = append(f.frames, fframe{ctx: outer, base: f.base, tables: f.tables, cells: f.cells})
 	f.base = len(f.fstack)
 	f.ctx = cFresh
+	f.tables, f.cells = 0, false
+}
+
+// popFrame returns to the content around the innermost template.
+func (f *framer) popFrame() {
+	fr := f.frames[len(f.frames)-1]
+	f.frames = f.frames[:len(f.frames)-1]
+	f.fstack = f.fstack[:f.base]
+	f.base, f.ctx, f.tables, f.cells = fr.base, fr.ctx, fr.tables, fr.cells
+}
+
+// closeTables writes, before src[p], end tags for the tables and cells the
+// current template may have open (those it has not are ignored by the
+// parser: a template bounds every scope).
+func (f *framer) closeTables(p int) {
+	for ; f.tables > 0; f.tables-- {
+		f.insert(p, "</table>")
+	}
+	if f.cells {
+		f.insert(p, "</caption></td></th>")
+		f.cells = false
+	}
+}
+
+// markerElement reports whether a start tag would put a marker on the
+// list of active formatting elements that a cell's end can leave behind
+// (applet, marquee, object): such tags are made text.
+func markerElement(name string) bool {
+	return eqFold(name, "object") || eqFold(name, "applet") || eqFold(name, "marquee")
 }
 
 // startTag handles a start tag at i; it returns where reading goes on.
 func (f *framer) startTag(i int, t tagInfo) int {
 	name := t.name
+	switch {
+	case markerElement(name):
+		f.escape(i, t.end)
+		return t.end
+	case eqFold(name, "table"):
+		f.tables++
+	case f.tables == 0 && (eqFold(name, "td") || eqFold(name, "th") || eqFold(name, "caption")):
+		f.cells = true
+	}
 	switch f.ctx {
 	case cForeign:
 		if f.atIP(name) {
@@ -877,11 +934,17 @@ func (f *framer) endTag(i int, t tagInfo) {
 			f.escape(i, t.end) // it would close the carrier (or a template of the page)
 			return
 		}
-		fr := f.frames[len(f.frames)-1]
-		f.frames = f.frames[:len(f.frames)-1]
-		f.fstack = f.fstack[:f.base]
-		f.base, f.ctx = fr.base, fr.ctx
+		f.closeTables(i)
+		f.popFrame()
 		return
+	}
+	switch {
+	case eqFold(t.name, "table"):
+		if f.tables > 0 {
+			f.tables--
+		}
+	case f.tables == 0 && (eqFold(t.name, "td") || eqFold(t.name, "th") || eqFold(t.name, "caption")):
+		f.cells = false
 	}
 	switch f.ctx {
 	case cForeign:

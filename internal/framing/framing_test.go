@@ -85,6 +85,14 @@ func TestFrame(t *testing.T) {
 		{`<select><style></template></style></select>`, `<select>&lt;style>&lt;/template></style></select>`},
 		{`<select><script>"</template>"</script></select>`, `<select><script>"</template>"</script></select>`},
 		{`<plaintext></template>`, `&lt;plaintext>&lt;/template>`},
+		// Open formatting elements must not outlive the carrier.
+		{`<b><object data="x.svg"></object>`, `<b>&lt;object data="x.svg"></object>`},
+		{`<applet><marquee>`, `&lt;applet>&lt;marquee>`},
+		{`<b><table><tr><td>x`, `<b><table><tr><td>x</table>`},
+		{`<b><table><tr><td><table><td>x</table>`, `<b><table><tr><td><table><td>x</table></table>`},
+		{`<a href="/x"><template><table><tr><td></template>y`, `<a href="/x"><template><table><tr><td></table></template>y`},
+		{`<i><tr><td><em>`, `<i><tr><td><em></caption></td></th>`},
+		{`<table><tr><td>x</td></tr></table>`, `<table><tr><td>x</td></tr></table>`},
 		// What the section leaves unfinished.
 		{`<!-- unclosed`, `<!-- unclosed-->`},
 		{`<!-- unclosed --!`, `<!-- unclosed --!-->`},
