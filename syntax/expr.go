@@ -336,6 +336,13 @@ func SplitContents(s string) []string {
 
 func smartSplit(s string) []string {
 	var out []string
+	// noClose[q] is a position from which closeQuote found no closing
+	// quote (q: 0 for ", 1 for '). From any later quote of the same kind
+	// it finds none either: two scans agree on which characters a
+	// backslash escapes once both are past their starts. So a run of
+	// quotes that never close (` a\"b a\"b …`) is not scanned to its end
+	// once per quote, which took quadratic time.
+	noClose := [2]int{-1, -1}
 	i := 0
 	for {
 		i = scanSpace(s, i)
@@ -352,7 +359,16 @@ func smartSplit(s string) []string {
 			case unicode.IsSpace(r):
 				break scan
 			case r == '"' || r == '\'':
-				end := closeQuote(s, k)
+				q := 0
+				if r == '\'' {
+					q = 1
+				}
+				end := -1
+				if noClose[q] < 0 || k < noClose[q] {
+					if end = closeQuote(s, k); end < 0 {
+						noClose[q] = k
+					}
+				}
 				if end < 0 {
 					if !quoted {
 						// \S+ fallback
