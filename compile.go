@@ -38,15 +38,18 @@ type compiler struct {
 	// compiled, and blockNames the blocks (see once.go).
 	loopDepth  int
 	blockNames []string
+	// notAllowed holds the built-in tags and filters ("tag name",
+	// "filter name") that the engine's allowlist leaves out.
+	notAllowed map[string]bool
 }
 
 func (e *Engine) compile(name, src string) (*Template, error) {
 	t := &Template{eng: e, name: name, src: src}
 	c := &compiler{eng: e, tmpl: t, tags: map[string]*tagDef{}, filters: map[string]*filterDef{}, blocks: map[string]*blockNode{}}
 	c.onceInfo()
-	c.addLib(builtins)
+	c.addBuiltins(builtins)
 	for _, l := range e.extra {
-		c.addLib(l)
+		c.addBuiltins(l)
 	}
 	c.parseTags, c.parseFilters = c.tags, cloneMap(c.filters)
 	c.tags = cloneMap(c.tags)
@@ -90,7 +93,7 @@ func (c *compiler) Tag(name, args string, pos syntax.Pos) (syntax.TagShape, bool
 	}
 	d, ok := c.parseTags[name]
 	if !ok {
-		return syntax.TagShape{}, false, nil
+		return syntax.TagShape{}, false, c.notAllowedErr("tag", name)
 	}
 	return d.shape, true, nil
 }
@@ -101,8 +104,19 @@ func (c *compiler) MaxNesting() int { return c.eng.maxNesting }
 // CheckFilter implements syntax.FilterChecker with the filters known where
 // the parser is.
 func (c *compiler) CheckFilter(f syntax.Filter) error {
-	_, err := lookupFilter(c.parseFilters, f)
+	_, err := c.lookupFilter(c.parseFilters, f)
 	return err
+}
+
+// lookupFilter is the package's lookupFilter, with the error of a filter
+// the engine's allowlist leaves out.
+func (c *compiler) lookupFilter(filters map[string]*filterDef, f syntax.Filter) (*filterDef, error) {
+	if _, ok := filters[f.Name]; !ok {
+		if err := c.notAllowedErr("filter", f.Name); err != nil {
+			return nil, err
+		}
+	}
+	return lookupFilter(filters, f)
 }
 
 // lookupFilter finds the filter f names and checks its argument count, with
@@ -137,6 +151,9 @@ func (c *compiler) load(args string, tags map[string]*tagDef, filters map[string
 	bits := strings.Fields(args)
 	if len(bits) >= 3 && bits[len(bits)-2] == "from" {
 		libName := bits[len(bits)-1]
+		if err := c.libraryAllowedErr(libName); err != nil {
+			return err
+		}
 		lib, ok := c.library(libName)
 		if !ok {
 			return c.notALibrary(libName)
@@ -157,6 +174,9 @@ func (c *compiler) load(args string, tags map[string]*tagDef, filters map[string
 		return nil
 	}
 	for _, libName := range bits {
+		if err := c.libraryAllowedErr(libName); err != nil {
+			return err
+		}
 		lib, ok := c.library(libName)
 		if !ok {
 			return c.notALibrary(libName)
@@ -343,7 +363,7 @@ func (c *compiler) parseFilterExpr(src string) (*syntax.FilterExpr, error) {
 	fe, err := syntax.ParseFilterExpr(src)
 	if fe != nil {
 		for _, f := range fe.Filters {
-			if _, ferr := lookupFilter(c.filters, f); ferr != nil {
+			if _, ferr := c.lookupFilter(c.filters, f); ferr != nil {
 				return nil, ferr
 			}
 		}
@@ -357,7 +377,7 @@ func (c *compiler) filterExprFrom(sfe *syntax.FilterExpr) (*filterExpr, error) {
 		fe.v = c.varRef(sfe.Var)
 	}
 	for i, f := range sfe.Filters {
-		d, err := lookupFilter(c.filters, f)
+		d, err := c.lookupFilter(c.filters, f)
 		if err != nil {
 			return nil, err
 		}

@@ -46,6 +46,8 @@ type Engine struct {
 	writeTimeout    time.Duration
 	earlyHints      bool
 	maxNesting      int // block tags open at once; 0: syntax.DefaultMaxNesting
+	limits          Limits
+	allow           *allowSets // nil: every tag, filter and library
 	noFlushWarned   sync.Map
 
 	mu    sync.RWMutex
@@ -155,7 +157,7 @@ func WithWriteTimeout(d time.Duration) Option {
 // WithMaxNesting sets how deeply block tags may nest in a template
 // (default syntax.DefaultMaxNesting, 512): a template that nests deeper
 // fails to parse with an error that names the tag, its line and column.
-// Lower it for templates that users edit.
+// Lower it for templates that users edit (see also [WithLimits]).
 func WithMaxNesting(n int) Option { return func(e *Engine) { e.maxNesting = n } }
 
 // WithEarlyHints turns 103 Early Hints on (the default) or off: when on,
@@ -320,8 +322,16 @@ func (t *Template) render(ctx context.Context, w io.Writer, data any, opts Strea
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	var bud *budget
+	if t.eng.limited() {
+		var cancel context.CancelFunc
+		ctx, bud, cancel = t.eng.withBudget(ctx)
+		defer cancel()
+		defer func() { err = bud.timeErr(err) }()
+	}
 	s := statePool.Get().(*state)
 	s.ctx, s.root = ctx, ctx
+	s.bud, s.budLoaded = bud, true
 	if !opts.Deadline.IsZero() {
 		page, cancel := context.WithDeadlineCause(ctx, opts.Deadline, ErrPageDeadline)
 		defer cancel()
@@ -333,6 +343,11 @@ func (t *Template) render(ctx context.Context, w io.Writer, data any, opts Strea
 	s.tmpl, s.rootTmpl = t, t
 	s.mode, s.nonce, s.scriptOnly, s.onError = opts.Mode, opts.Nonce, opts.ScriptOnly, t.eng.onError
 	s.recover = recoverErrors && opts.Mode != Buffered
+	s.main.done, s.main.next = ctx, flushSize
+	s.main.limit, s.main.max = max(t.eng.limits.MaxOutputBytes, 0), -1
+	if s.main.limit > 0 {
+		s.main.max = s.main.limit // a buffered page
+	}
 	if opts.Mode != Buffered {
 		s.main.dst = w
 		s.main.flusher = opts.Flush

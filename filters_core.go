@@ -16,11 +16,16 @@ func init() {
 		}
 		return SafeString(toStr(in)), nil
 	})
-	registerFilter("escape", argNone, true, func(_ *state, in, _ any) (any, error) {
-		return conditionalEscape(in), nil
+	registerFilter("escape", argNone, true, func(s *state, in, _ any) (any, error) {
+		if isSafe(in) {
+			return SafeString(toStr(in)), nil
+		}
+		out, err := s.mapChunks(toStr(in), htmlutil.Escape)
+		return SafeString(out), err
 	})
-	registerFilter("force_escape", argNone, true, func(_ *state, in, _ any) (any, error) {
-		return SafeString(htmlutil.Escape(toStr(in))), nil
+	registerFilter("force_escape", argNone, true, func(s *state, in, _ any) (any, error) {
+		out, err := s.mapChunks(toStr(in), htmlutil.Escape)
+		return SafeString(out), err
 	})
 	registerFilter("default", argRequired, false, func(_ *state, in, arg any) (any, error) {
 		if truthy(in) {

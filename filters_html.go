@@ -1,7 +1,6 @@
 package runnel
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/runnelhq/runnel/internal/htmlutil"
@@ -19,16 +18,26 @@ func init() {
 	registerFilter("truncatechars_html", argRequired, true, filterTruncatecharsHTML)
 	registerFilter("truncatewords_html", argRequired, true, filterTruncatewordsHTML)
 	registerFilter("urlize", argNone, true, func(s *state, in, _ any) (any, error) {
-		return SafeString(htmlutil.Urlize(filterStr(in), isSafe(in), htmlutil.NoTrimLimit, true, s.autoescape)), nil
+		return urlize(s, in, htmlutil.NoTrimLimit)
 	})
 	registerFilter("urlizetrunc", argRequired, true, func(s *state, in, arg any) (any, error) {
 		limit, err := pyInt(arg)
 		if err != nil {
 			return nil, err
 		}
-		return SafeString(htmlutil.Urlize(filterStr(in), isSafe(in), int(max(min(limit, 1<<30), -(1<<30))), true, s.autoescape)), nil
+		return urlize(s, in, int(max(min(limit, 1<<30), -(1<<30))))
 	})
 	registerFilter("json_script", argOptional, true, filterJSONScript)
+}
+
+// urlize is urlize and urlizetrunc: the text is linked a piece at a time
+// (cut between words), under MaxValueBytes and the render's context.
+func urlize(s *state, in any, limit int) (any, error) {
+	safe := isSafe(in)
+	out, err := s.mapPieces(filterStr(in), func(x string) string {
+		return htmlutil.Urlize(x, safe, limit, true, s.autoescape)
+	}, htmlutil.UrlizeBoundary)
+	return SafeString(out), err
 }
 
 // normalizeNewlines turns \r\n and \r into \n.
@@ -39,18 +48,25 @@ func normalizeNewlines(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
-// paraSplit matches the blank lines between paragraphs.
-var paraSplit = regexp.MustCompile("\n{2,}")
-
 // filterLinebreaks wraps paragraphs (separated by blank lines) in <p> and
 // turns single newlines into <br>. The text is escaped when autoescaping is
 // on and the input is not safe; the result is safe.
 func filterLinebreaks(s *state, in, _ any) (any, error) {
 	esc := s.autoescape && !isSafe(in)
-	paras := paraSplit.Split(normalizeNewlines(filterStr(in)), -1)
-	var b strings.Builder
-	for i, p := range paras {
-		if i > 0 {
+	text := normalizeNewlines(filterStr(in))
+	b := s.newText(len(text) + 7)
+	for first := true; !b.failed(); first = false {
+		// The paragraphs are split at runs of two newlines or more
+		// (re.split("\n{2,}", text)), one at a time.
+		p, rest, more := text, "", false
+		if k := strings.Index(text, "\n\n"); k >= 0 {
+			e := k + 2
+			for e < len(text) && text[e] == '\n' {
+				e++
+			}
+			p, rest, more = text[:k], text[e:], true
+		}
+		if !first {
 			b.WriteString("\n\n")
 		}
 		if esc {
@@ -59,53 +75,74 @@ func filterLinebreaks(s *state, in, _ any) (any, error) {
 		b.WriteString("<p>")
 		b.WriteString(strings.ReplaceAll(p, "\n", "<br>"))
 		b.WriteString("</p>")
+		if !more {
+			break
+		}
+		text = rest
 	}
-	return SafeString(b.String()), nil
+	out, err := b.String()
+	return SafeString(out), err
 }
 
 // filterLinebreaksbr turns newlines into <br>, escaping the text when
 // autoescaping is on and the input is not safe; the result is safe.
 func filterLinebreaksbr(s *state, in, _ any) (any, error) {
-	text := normalizeNewlines(filterStr(in))
-	if s.autoescape && !isSafe(in) {
-		text = htmlutil.Escape(text)
-	}
-	return SafeString(strings.ReplaceAll(text, "\n", "<br>")), nil
+	esc := s.autoescape && !isSafe(in)
+	out, err := s.mapChunks(filterStr(in), func(text string) string {
+		text = normalizeNewlines(text)
+		if esc {
+			text = htmlutil.Escape(text)
+		}
+		return strings.ReplaceAll(text, "\n", "<br>")
+	})
+	return SafeString(out), err
 }
 
 // filterStriptags removes HTML tags (Django's strip_tags).
-func filterStriptags(_ *state, in, _ any) (any, error) {
-	return htmlutil.StripTags(filterStr(in))
+func filterStriptags(s *state, in, _ any) (any, error) {
+	out, err := htmlutil.StripTagsStop(filterStr(in), s.stopper())
+	if err == nil {
+		err = s.isDone()
+	}
+	return out, err
 }
 
 // filterTruncatecharsHTML truncates HTML to the given number of characters
 // of text, keeping tags balanced.
-func filterTruncatecharsHTML(_ *state, in, arg any) (any, error) {
+func filterTruncatecharsHTML(st *state, in, arg any) (any, error) {
 	s := filterStr(in)
 	n, ok := truncLen(arg)
 	if !ok {
 		return s, nil
 	}
-	return htmlutil.Truncate(s, n, false), nil
+	out := htmlutil.TruncateStop(s, n, false, st.stopper())
+	return out, st.isDone()
 }
 
 // filterTruncatewordsHTML truncates HTML after the given number of words,
 // keeping tags balanced.
-func filterTruncatewordsHTML(_ *state, in, arg any) (any, error) {
+func filterTruncatewordsHTML(st *state, in, arg any) (any, error) {
 	s := filterStr(in)
 	n, ok := truncLen(arg)
 	if !ok {
 		return s, nil
 	}
-	return htmlutil.Truncate(s, n, true), nil
+	out := htmlutil.TruncateStop(s, n, true, st.stopper())
+	return out, st.isDone()
 }
 
 // filterJSONScript outputs the value as JSON inside a
 // <script type="application/json"> element, with an id when the argument is
 // given; <, > and & are written as \u003C, \u003E and \u0026.
-func filterJSONScript(_ *state, in, arg any) (any, error) {
+func filterJSONScript(s *state, in, arg any) (any, error) {
 	js, err := pyJSON(in)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkSize(int64(len(js))); err != nil {
+		return nil, err
+	}
+	if js, err = s.mapChunks(js, jsonScriptEscape); err != nil {
 		return nil, err
 	}
 	var b strings.Builder
@@ -117,6 +154,18 @@ func filterJSONScript(_ *state, in, arg any) (any, error) {
 		b.WriteString(`"`)
 	}
 	b.WriteString(` type="application/json">`)
+	b.WriteString(js)
+	b.WriteString("</script>")
+	return SafeString(b.String()), nil
+}
+
+// jsonScriptEscape writes <, > and & of JSON as \u003C, \u003E and \u0026.
+func jsonScriptEscape(js string) string {
+	if !strings.ContainsAny(js, "<>&") {
+		return js
+	}
+	var b strings.Builder
+	b.Grow(len(js) + 16)
 	for i := 0; i < len(js); i++ {
 		switch c := js[i]; c {
 		case '<':
@@ -129,6 +178,5 @@ func filterJSONScript(_ *state, in, arg any) (any, error) {
 			b.WriteByte(c)
 		}
 	}
-	b.WriteString("</script>")
-	return SafeString(b.String()), nil
+	return b.String()
 }

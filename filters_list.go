@@ -9,7 +9,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"github.com/runnelhq/runnel/internal/htmlutil"
 	"github.com/runnelhq/runnel/internal/pystr"
 )
 
@@ -19,10 +21,10 @@ import (
 // init registers the list filters.
 func init() {
 	registerFilter("dictsort", argRequired, false, func(s *state, in, arg any) (any, error) {
-		return dictsort(s, in, arg, false), nil
+		return dictsort(s, in, arg, false)
 	})
 	registerFilter("dictsortreversed", argRequired, false, func(s *state, in, arg any) (any, error) {
-		return dictsort(s, in, arg, true), nil
+		return dictsort(s, in, arg, true)
 	})
 	registerFilter("first", argNone, false, filterFirst)
 	registerFilter("join", argRequired, true, filterJoin)
@@ -63,14 +65,38 @@ func seqItems(v any) (items []any, ok bool) {
 }
 
 // strItems splits a string into its characters, as plain or safe strings.
-func strItems(s string, safe bool) []any {
-	out := make([]any, 0, len(s))
-	for _, r := range s {
-		if safe {
-			out = append(out, SafeString(string(r)))
-		} else {
-			out = append(out, string(r))
+func strItems(s string, safe bool) []any { return charList(s, safe) }
+
+// asciiChars and asciiSafeChars hold the one-character strings of ASCII,
+// boxed once, so that a list of characters costs its slice only.
+var asciiChars, asciiSafeChars = func() (plain, safe [128]any) {
+	for i := range plain {
+		plain[i], safe[i] = string(rune(i)), SafeString(rune(i))
+	}
+	return
+}()
+
+// charList is Python's list(s): the characters of s, as plain or safe
+// strings.
+func charList(s string, safe bool) []any {
+	out := make([]any, 0, utf8.RuneCountInString(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		c := s[i : i+n]
+		if r == utf8.RuneError && n == 1 {
+			c = string(r) // an invalid byte is U+FFFD, as in a range loop
 		}
+		switch {
+		case r < utf8.RuneSelf && safe:
+			out = append(out, asciiSafeChars[r])
+		case r < utf8.RuneSelf:
+			out = append(out, asciiChars[r])
+		case safe:
+			out = append(out, SafeString(c))
+		default:
+			out = append(out, c)
+		}
+		i += n
 	}
 	return out
 }
@@ -83,6 +109,12 @@ func notSubscriptable(v any) error {
 
 // filterFirst returns the first item, or "" for an empty sequence.
 func filterFirst(_ *state, in, _ any) (any, error) {
+	if str, ok := isString(in); ok {
+		for _, r := range str {
+			return string(r), nil
+		}
+		return "", nil
+	}
 	items, ok := seqItems(in)
 	if !ok {
 		if _, isMap := pairs(in); isMap {
@@ -98,6 +130,13 @@ func filterFirst(_ *state, in, _ any) (any, error) {
 
 // filterLast returns the last item, or "" for an empty sequence.
 func filterLast(_ *state, in, _ any) (any, error) {
+	if str, ok := isString(in); ok {
+		if str == "" {
+			return "", nil
+		}
+		r, _ := utf8.DecodeLastRuneInString(str)
+		return string(r), nil
+	}
 	items, ok := seqItems(in)
 	if !ok {
 		if _, isMap := pairs(in); isMap {
@@ -141,44 +180,83 @@ func filterRandom(_ *state, in, _ any) (any, error) {
 // and the result is safe; with it off, the items must all be text (Django
 // returns the value unchanged otherwise). A value that is not iterable is
 // returned unchanged.
+//
+// The result is built under MaxValueBytes and the render's context: a
+// long separator between many items is what makes join the way to build
+// large text from small input.
 func filterJoin(s *state, in, arg any) (any, error) {
-	var items []any
-	switch x := in.(type) {
-	case string:
-		items = strItems(x, false)
-	case SafeString:
+	if str, ok := in.(string); ok {
+		return joinChars(s, str, arg)
+	}
+	if str, ok := in.(SafeString); ok {
 		// Iterating a SafeString yields plain characters.
-		items = strItems(string(x), false)
-	default:
-		l, ok := toList(in)
-		if !ok {
-			return in, nil
-		}
-		items = l
+		return joinChars(s, string(str), arg)
 	}
-	var b strings.Builder
+	items, ok := toList(in)
+	if !ok {
+		return in, nil
+	}
+	var sep string
 	if s.autoescape {
-		sep := string(conditionalEscape(arg))
-		for i, it := range items {
-			if i > 0 {
-				b.WriteString(sep)
-			}
-			b.WriteString(string(conditionalEscape(it)))
-		}
-		return SafeString(b.String()), nil
+		sep = string(conditionalEscape(arg))
+	} else {
+		sep = argStr(arg)
 	}
-	sep := argStr(arg)
+	if err := s.checkSize(int64(len(sep)) * int64(max(len(items)-1, 0))); err != nil {
+		return nil, err
+	}
+	b := s.newText(0)
 	for i, it := range items {
-		str, ok := isString(it)
-		if !ok {
-			return in, nil
+		if b.failed() {
+			break
 		}
 		if i > 0 {
 			b.WriteString(sep)
 		}
+		if s.autoescape {
+			b.WriteString(string(conditionalEscape(it)))
+			continue
+		}
+		str, ok := isString(it)
+		if !ok {
+			return in, nil
+		}
 		b.WriteString(str)
 	}
-	return SafeString(b.String()), nil
+	out, err := b.String()
+	return SafeString(out), err
+}
+
+// joinChars is join of a string's characters (plain, even those of a
+// safe string), without making the list of them.
+func joinChars(s *state, str string, arg any) (any, error) {
+	var sep string
+	if s.autoescape {
+		sep = string(conditionalEscape(arg))
+	} else {
+		sep = argStr(arg)
+	}
+	n := utf8.RuneCountInString(str)
+	if err := s.checkSize(int64(len(str)) + int64(len(sep))*int64(max(n-1, 0))); err != nil {
+		return nil, err
+	}
+	b := s.newText(0)
+	var tmp []byte
+	for i, r := range str {
+		if b.failed() {
+			break
+		}
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		tmp = utf8.AppendRune(tmp[:0], r)
+		if s.autoescape {
+			tmp = htmlutil.AppendEscape(tmp[:0], string(tmp))
+		}
+		b.WriteString(string(tmp))
+	}
+	out, err := b.String()
+	return SafeString(out), err
 }
 
 // filterSlice slices the value with Python's slice syntax ("1:3", "::2",
@@ -213,36 +291,65 @@ func filterSlice(_ *state, in, arg any) (any, error) {
 	if step != nil && *step == 0 {
 		return in, nil
 	}
-	var items []any
-	str, isStr := isString(in)
-	if isStr {
-		items = strItems(str, false)
-	} else {
-		l, ok := seqItems(in)
-		if !ok {
-			return in, nil
-		}
-		items = l
+	if str, isStr := isString(in); isStr {
+		return sliceString(str, start, stop, step), nil
 	}
-	idx := sliceIndices(len(items), start, stop, step)
-	if isStr {
-		var b strings.Builder
-		for _, i := range idx {
-			b.WriteString(items[i].(string))
-		}
-		return b.String(), nil
+	items, ok := seqItems(in)
+	if !ok {
+		return in, nil
 	}
-	out := make([]any, len(idx))
-	for k, i := range idx {
-		out[k] = items[i]
+	b, e, st := sliceBounds(len(items), start, stop, step)
+	if st == 1 {
+		return slices.Clone(items[b:max(b, e)]), nil
+	}
+	out := make([]any, 0, sliceLen(b, e, st))
+	for i := b; st > 0 && i < e || st < 0 && i > e; i += st {
+		out = append(out, items[i])
 	}
 	return out, nil
 }
 
-// sliceIndices returns the indexes Python's seq[start:stop:step] selects
-// from a sequence of length n.
-func sliceIndices(n int, start, stop, step *int) []int {
-	st := 1
+// sliceString is a string's characters [start:stop:step], picked without
+// making the list of them.
+func sliceString(str string, start, stop, step *int) string {
+	n := utf8.RuneCountInString(str)
+	b, e, st := sliceBounds(n, start, stop, step)
+	if sliceLen(b, e, st) == 0 {
+		return ""
+	}
+	if n == len(str) { // ASCII: characters are bytes
+		if st == 1 {
+			return str[b:e]
+		}
+		out := make([]byte, 0, sliceLen(b, e, st))
+		for i := b; st > 0 && i < e || st < 0 && i > e; i += st {
+			out = append(out, str[i])
+		}
+		return string(out)
+	}
+	rs := []rune(str)
+	out := make([]rune, 0, sliceLen(b, e, st))
+	for i := b; st > 0 && i < e || st < 0 && i > e; i += st {
+		out = append(out, rs[i])
+	}
+	return string(out)
+}
+
+// sliceLen is how many indexes from b toward e by st a slice selects.
+func sliceLen(b, e, st int) int {
+	switch {
+	case st > 0 && e > b:
+		return (e - b + st - 1) / st
+	case st < 0 && e < b:
+		return (b - e - st - 1) / -st
+	}
+	return 0
+}
+
+// sliceBounds returns the first index, the bound and the step of Python's
+// seq[start:stop:step] of a sequence of length n (step is not 0).
+func sliceBounds(n int, start, stop, step *int) (b, e, st int) {
+	st = 1
 	if step != nil {
 		st = *step
 	}
@@ -261,32 +368,25 @@ func sliceIndices(n int, start, stop, step *int) []int {
 		}
 		return v
 	}
-	var idx []int
 	if st > 0 {
-		b := clamp(start, 0, 0, n)
-		e := clamp(stop, n, 0, n)
-		for i := b; i < e; i += st {
-			idx = append(idx, i)
-		}
-	} else {
-		b := clamp(start, n-1, -1, n-1)
-		e := clamp(stop, -1, -1, n-1)
-		for i := b; i > e; i += st {
-			idx = append(idx, i)
-		}
+		return clamp(start, 0, 0, n), clamp(stop, n, 0, n), st
 	}
-	return idx
+	return clamp(start, n-1, -1, n-1), clamp(stop, -1, -1, n-1), st
 }
 
 // filterSafeseq marks each item of a sequence safe, after converting it to
 // text.
-func filterSafeseq(_ *state, in, _ any) (any, error) {
+func filterSafeseq(s *state, in, _ any) (any, error) {
 	items, ok := toList(in)
 	if !ok {
 		return nil, pystr.Errorf(pystr.TypeError, "'%s' object is not iterable", pyTypeOf(in))
 	}
 	out := make([]any, len(items))
+	check := s.eachCheck()
 	for i, it := range items {
+		if err := check(); err != nil {
+			return nil, err
+		}
 		if isSafe(it) {
 			out[i] = it
 		} else {
@@ -297,13 +397,17 @@ func filterSafeseq(_ *state, in, _ any) (any, error) {
 }
 
 // filterEscapeseq escapes each item of a sequence (unless already safe).
-func filterEscapeseq(_ *state, in, _ any) (any, error) {
+func filterEscapeseq(s *state, in, _ any) (any, error) {
 	items, ok := toList(in)
 	if !ok {
 		return nil, pystr.Errorf(pystr.TypeError, "'%s' object is not iterable", pyTypeOf(in))
 	}
 	out := make([]any, len(items))
+	check := s.eachCheck()
 	for i, it := range items {
+		if err := check(); err != nil {
+			return nil, err
+		}
 		out[i] = conditionalEscape(it)
 	}
 	return out, nil
@@ -311,21 +415,26 @@ func filterEscapeseq(_ *state, in, _ any) (any, error) {
 
 // dictsort sorts a list of maps (or objects, or sequences) by the property
 // the argument names: a dotted key path like "author.name", or an integer
-// index. Values that cannot be resolved or compared give "".
-func dictsort(s *state, in, arg any, reverse bool) any {
+// index. Values that cannot be resolved or compared give "". The render's
+// context is looked at as the keys are found and compared.
+func dictsort(s *state, in, arg any, reverse bool) (any, error) {
 	items, ok := toList(in)
 	if !ok {
-		return ""
+		return "", nil
 	}
 	resolve, ok := propertyResolver(s, arg)
 	if !ok {
-		return ""
+		return "", nil
 	}
+	check := s.eachCheck()
 	keys := make([]any, len(items))
 	for i, it := range items {
+		if err := check(); err != nil {
+			return nil, err
+		}
 		k, ok := resolve(it)
 		if !ok {
-			return ""
+			return "", nil
 		}
 		keys[i] = k
 	}
@@ -333,26 +442,61 @@ func dictsort(s *state, in, arg any, reverse bool) any {
 	for i := range order {
 		order[i] = i
 	}
-	failed := false
-	sort.SliceStable(order, func(a, b int) bool {
-		c, err := pyCompare(keys[order[a]], keys[order[b]])
+	failed, stopped := sortStable(order, func(a, b int) (bool, error) {
+		if err := check(); err != nil {
+			return false, err
+		}
+		c, err := pyCompare(keys[a], keys[b])
 		if err != nil {
-			failed = true
-			return false
+			return false, errIncomparable
 		}
 		if reverse {
-			return c > 0
+			return c > 0, nil
 		}
-		return c < 0
+		return c < 0, nil
 	})
+	if stopped != nil {
+		return nil, stopped
+	}
 	if failed {
-		return ""
+		return "", nil
 	}
 	out := make([]any, len(items))
 	for i, j := range order {
 		out[i] = items[j]
 	}
-	return out
+	return out, nil
+}
+
+// sortAbort carries the error that ends a sortStable.
+type sortAbort struct{ err error }
+
+// sortStable sorts the indexes order stably by less, and stops at the
+// first error less returns (the order is then unspecified): failed is
+// true for errIncomparable (keys Python would not compare), stopped is
+// any other error.
+func sortStable(order []int, less func(a, b int) (bool, error)) (failed bool, stopped error) {
+	defer func() {
+		if r := recover(); r != nil {
+			a, ok := r.(sortAbort)
+			if !ok {
+				panic(r)
+			}
+			if a.err == errIncomparable {
+				failed = true
+			} else {
+				stopped = a.err
+			}
+		}
+	}()
+	sort.SliceStable(order, func(i, j int) bool {
+		r, err := less(order[i], order[j])
+		if err != nil {
+			panic(sortAbort{err})
+		}
+		return r
+	})
+	return false, nil
 }
 
 // propertyResolver is Django's _property_resolver: a numeric argument looks
@@ -476,22 +620,24 @@ func filterUnorderedList(s *state, in, _ any) (any, error) {
 	if !ok {
 		return nil, pystr.Errorf(pystr.TypeError, "'%s' object is not iterable", pyTypeOf(in))
 	}
-	u := ulWriter{s: s, open: []containerID{}}
+	u := ulWriter{s: s, b: s.newText(0), open: []containerID{}}
 	if id, ok := idOf(reflect.ValueOf(indirect(in))); ok {
 		u.open = append(u.open, id)
 	}
 	if err := u.items(items, 1); err != nil {
 		return nil, err
 	}
-	return SafeString(u.b.String()), nil
+	out, err := u.b.String()
+	return SafeString(out), err
 }
 
 // ulWriter writes unordered_list's levels. It fails, where Python would
 // recurse without end, on a list that contains itself and on lists nested
-// deeper than maxValueDepth; and it stops when the render's context ends.
+// deeper than maxValueDepth; and it stops when the render's context ends or
+// the text passes MaxValueBytes.
 type ulWriter struct {
 	s    *state
-	b    strings.Builder
+	b    *textBuf
 	open []containerID // the lists being written, outermost first
 	n    int           // items written, for the context checks
 }
@@ -523,6 +669,9 @@ func (u *ulWriter) items(items []any, tabs int) error {
 			if err := u.s.isDone(); err != nil {
 				return err
 			}
+		}
+		if u.b.failed() {
+			return nil // String reports why
 		}
 		item := items[i]
 		var children []any

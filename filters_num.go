@@ -35,15 +35,21 @@ func init() {
 	})
 	registerFilter("pluralize", argOptional, false, filterPluralize)
 	registerFilter("yesno", argOptional, false, filterYesno)
-	registerFilter("pprint", argNone, true, func(_ *state, in, _ any) (any, error) {
-		return pyRepr(in), nil
+	registerFilter("pprint", argNone, true, func(s *state, in, _ any) (any, error) {
+		if err := reprSize(s, in); err != nil {
+			return nil, err
+		}
+		return bounded(s, pyRepr(in))
 	})
 }
 
 // filterAdd adds the argument to the value: as integers when both convert
 // with int() (a float is truncated), otherwise with Python's + (string and
 // list concatenation, a time plus a duration), and "" when that fails too.
-func filterAdd(_ *state, in, arg any) (any, error) {
+//
+// Text and lists are added under MaxValueBytes: added to themselves they
+// double at each step.
+func filterAdd(s *state, in, arg any) (any, error) {
 	a, errA := pyInt(in)
 	b, errB := pyInt(arg)
 	if errA == nil && errB == nil {
@@ -53,10 +59,31 @@ func filterAdd(_ *state, in, arg any) (any, error) {
 		}
 		return float64(a) + float64(b), nil // beyond int64: approximate
 	}
+	if err := addSize(s, in, arg); err != nil {
+		return nil, err
+	}
 	if r, ok := pyAdd(in, arg); ok {
 		return r, nil
 	}
 	return "", nil
+}
+
+// addSize fails when a + b, of two texts or two lists, would be larger
+// than MaxValueBytes.
+func addSize(s *state, a, b any) error {
+	a, b = indirect(a), indirect(b)
+	if sa, ok := isString(a); ok {
+		if sb, ok := isString(b); ok {
+			return s.checkSize(int64(len(sa)) + int64(len(sb)))
+		}
+		return nil
+	}
+	if isAddList(a) && isAddList(b) {
+		na, _ := length(a)
+		nb, _ := length(b)
+		return s.checkItems(na + nb)
+	}
+	return nil
 }
 
 // pyAdd is Python's a + b for the types it supports between template
@@ -165,8 +192,17 @@ func filterGetDigit(_ *state, in, arg any) (any, error) {
 
 // filterFloatformat rounds a number to the argument's number of decimal
 // places (see floatFormat for the rules).
-func filterFloatformat(_ *state, in, arg any) (any, error) {
-	out, ok := floatFormat(in, argStr(arg))
+func filterFloatformat(s *state, in, arg any) (any, error) {
+	a := argStr(arg)
+	if places, err := pystr.ParseInt(strings.TrimRight(a, "gu")); err == nil && places > 0 && places <= 1<<20 {
+		// Django would build however many places; the engine makes up to
+		// 2^20 (numberformat's bound; more gives the value back as it
+		// is), within MaxValueBytes.
+		if err := s.checkSize(places); err != nil {
+			return nil, err
+		}
+	}
+	out, ok := floatFormat(in, a)
 	if !ok {
 		return "", nil
 	}
@@ -175,10 +211,34 @@ func filterFloatformat(_ *state, in, arg any) (any, error) {
 
 // filterStringformat formats the value with a Python %-format specifier
 // (without the leading "%"); "" when Python would raise.
-func filterStringformat(_ *state, in, arg any) (any, error) {
+func filterStringformat(s *state, in, arg any) (any, error) {
+	if strings.ContainsAny(argStr(arg), "ra") {
+		if err := reprSize(s, in); err != nil {
+			return nil, err
+		}
+	}
 	out, err := pyFormat(argStr(arg), in)
 	if err != nil {
 		return "", nil
+	}
+	return bounded(s, out)
+}
+
+// reprSize fails for text whose repr() could be larger than MaxValueBytes
+// (each character may take four, as \xNN), before it is made.
+func reprSize(s *state, in any) error {
+	if str, ok := isString(in); ok {
+		return s.checkSize(int64(len(str)) * 4)
+	}
+	return nil
+}
+
+// bounded returns text a filter made, or the error of text larger than
+// MaxValueBytes (for filters whose result is at most a few times larger
+// than their input, built whole).
+func bounded(s *state, out string) (any, error) {
+	if err := s.checkSize(int64(len(out))); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -196,7 +256,21 @@ func filterDate(s *state, in, arg any) (any, error) {
 	if !ok {
 		return "", nil
 	}
-	return dateformat.Format(s.templateLocaltime(t), argStr(arg)), nil
+	format := argStr(arg)
+	if err := checkFormat(s, format); err != nil {
+		return nil, err
+	}
+	return dateformat.Format(s.templateLocaltime(t), format), nil
+}
+
+// maxFormatExpansion is the most text a character of a date format makes
+// ("r" and "c" make a whole date of about 32 characters).
+const maxFormatExpansion = 40
+
+// checkFormat fails for a date format that could make text larger than
+// MaxValueBytes.
+func checkFormat(s *state, format string) error {
+	return s.checkSize(int64(len(format)) * maxFormatExpansion)
 }
 
 // filterTime formats the time of day of a time with a Django time format
@@ -206,6 +280,9 @@ func filterTime(s *state, in, arg any) (any, error) {
 	t, ok := asTime(in)
 	if !ok {
 		return "", nil
+	}
+	if err := checkFormat(s, argStr(arg)); err != nil {
+		return nil, err
 	}
 	out, ok := dateformat.FormatTime(s.templateLocaltime(t), argStr(arg))
 	if !ok {
@@ -246,7 +323,7 @@ func filterPluralize(_ *state, in, arg any) (any, error) {
 	if !strings.Contains(a, ",") {
 		a = "," + a
 	}
-	bits := strings.Split(a, ",")
+	bits := strings.SplitN(a, ",", 3) // more than two forms: ""
 	if len(bits) > 2 {
 		return "", nil
 	}
@@ -280,7 +357,7 @@ func filterYesno(s *state, in, arg any) (any, error) {
 	} else {
 		a = toStr(arg)
 	}
-	bits := strings.Split(a, ",")
+	bits := strings.SplitN(a, ",", 4) // past three, the first two are used
 	if len(bits) < 2 {
 		return in, nil
 	}

@@ -2,6 +2,7 @@ package runnel
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -48,11 +49,16 @@ func init() {
 }
 
 // filterAddslashes backslash-escapes backslashes and quotes.
-func filterAddslashes(_ *state, in, _ any) (any, error) {
+func filterAddslashes(st *state, in, _ any) (any, error) {
 	s := filterStr(in)
 	if !strings.ContainsAny(s, "\\\"'") {
 		return s, nil
 	}
+	return st.mapChunks(s, addslashes)
+}
+
+// addslashes is addslashes of text that has something to escape.
+func addslashes(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); i++ {
@@ -64,7 +70,7 @@ func filterAddslashes(_ *state, in, _ any) (any, error) {
 			b.WriteByte(c)
 		}
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 // filterCapfirst upper-cases the first character.
@@ -81,48 +87,58 @@ func capfirstText(_ *state, s string, _ any) (any, error) {
 	return pystr.Upper(string(r)) + s[n:], nil
 }
 
-// maxPad bounds the widths center, ljust and rjust accept, so a template
-// cannot allocate without limit.
+// maxPad bounds the widths center, ljust and rjust accept (and the width
+// of wordwrap), so a template cannot allocate without limit: Python would
+// build a string of any width.
 const maxPad = 1 << 20
 
 // padWidth converts a padding filter's argument with int(), failing as
-// Python does for bad input.
-func padWidth(arg any) (int, error) {
+// Python does for bad input, and for a width over maxPad or one that would
+// make the value larger than MaxValueBytes (in is the input's length).
+func padWidth(s *state, arg any, in int) (int, error) {
 	w, err := pyInt(arg)
 	if err != nil {
 		return 0, err
 	}
 	if w > maxPad {
-		return 0, fmt.Errorf("width %d is too large", w)
+		return 0, fmt.Errorf("width %d is too large (at most %d)", w, maxPad)
+	}
+	if w > 0 {
+		if err := s.checkSize(int64(in) + w); err != nil {
+			return 0, err
+		}
 	}
 	return int(w), nil
 }
 
 // filterCenter centers the value in a field of the given width.
-func filterCenter(_ *state, in, arg any) (any, error) {
-	w, err := padWidth(arg)
+func filterCenter(s *state, in, arg any) (any, error) {
+	str := filterStr(in)
+	w, err := padWidth(s, arg, len(str))
 	if err != nil {
 		return nil, err
 	}
-	return pystr.Center(filterStr(in), w), nil
+	return pystr.Center(str, w), nil
 }
 
 // filterLjust left-aligns the value in a field of the given width.
-func filterLjust(_ *state, in, arg any) (any, error) {
-	w, err := padWidth(arg)
+func filterLjust(s *state, in, arg any) (any, error) {
+	str := filterStr(in)
+	w, err := padWidth(s, arg, len(str))
 	if err != nil {
 		return nil, err
 	}
-	return pystr.Ljust(filterStr(in), w), nil
+	return pystr.Ljust(str, w), nil
 }
 
 // filterRjust right-aligns the value in a field of the given width.
-func filterRjust(_ *state, in, arg any) (any, error) {
-	w, err := padWidth(arg)
+func filterRjust(s *state, in, arg any) (any, error) {
+	str := filterStr(in)
+	w, err := padWidth(s, arg, len(str))
 	if err != nil {
 		return nil, err
 	}
-	return pystr.Rjust(filterStr(in), w), nil
+	return pystr.Rjust(str, w), nil
 }
 
 // filterCut removes every occurrence of the argument. A safe input stays safe
@@ -140,25 +156,26 @@ func filterCut(_ *state, in, arg any) (any, error) {
 // as Django's escapejs: \uXXXX escapes for quotes, backslash, the HTML
 // specials, "=", "-", ";", "`", the line and paragraph separators and every
 // C0 and C1 control character. The result is safe.
-func filterEscapejs(_ *state, in, _ any) (any, error) {
-	return SafeString(htmlutil.EscapeJS(filterStr(in))), nil
+func filterEscapejs(s *state, in, _ any) (any, error) {
+	out, err := s.mapChunks(filterStr(in), htmlutil.EscapeJS)
+	return SafeString(out), err
 }
 
 // filterIriencode percent-encodes the characters of an IRI that cannot
 // appear in a URI (Django's iri_to_uri).
-func filterIriencode(_ *state, in, _ any) (any, error) {
-	return htmlutil.Quote(filterStr(in), "/#%[]=:;$&()+,!?*@'~"), nil
+func filterIriencode(s *state, in, _ any) (any, error) {
+	return s.mapChunks(filterStr(in), func(x string) string { return htmlutil.Quote(x, "/#%[]=:;$&()+,!?*@'~") })
 }
 
 // filterUrlencode percent-encodes a value for use in a URL with Python's
 // urllib.parse.quote; the optional argument lists the characters not to
 // encode (default "/").
-func filterUrlencode(_ *state, in, arg any) (any, error) {
+func filterUrlencode(s *state, in, arg any) (any, error) {
 	safe := "/"
 	if arg != nil {
 		safe = toStr(arg)
 	}
-	return htmlutil.Quote(filterStr(in), safe), nil
+	return s.mapChunks(filterStr(in), func(x string) string { return htmlutil.Quote(x, safe) })
 }
 
 // filterLinenumbers numbers the lines of the text, zero-padding the numbers
@@ -169,19 +186,29 @@ func filterLinenumbers(s *state, in, _ any) (any, error) {
 	lines := strings.Split(text, "\n")
 	width := len(fmt.Sprint(len(lines)))
 	esc := s.autoescape && !isSafe(in)
-	var b strings.Builder
+	b := s.newText(len(text) + len(lines)*(width+2))
+	var num []byte
 	for i, line := range lines {
+		if b.failed() {
+			break
+		}
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "%0*d. ", width, i+1)
+		num = strconv.AppendInt(num[:0], int64(i+1), 10)
+		for range width - len(num) {
+			b.WriteByte('0')
+		}
+		b.WriteString(string(num))
+		b.WriteString(". ")
 		if esc {
 			b.WriteString(htmlutil.Escape(line))
 		} else {
 			b.WriteString(line)
 		}
 	}
-	return SafeString(b.String()), nil
+	out, err := b.String()
+	return SafeString(out), err
 }
 
 // filterLower lower-cases the value.
@@ -191,13 +218,12 @@ func filterLower(_ *state, in, _ any) (any, error) { return pystr.Lower(filterSt
 func filterUpper(_ *state, in, _ any) (any, error) { return pystr.Upper(filterStr(in)), nil }
 
 // filterMakeList turns the value's text into a list of its characters.
-func filterMakeList(_ *state, in, _ any) (any, error) {
-	s := filterStr(in)
-	out := make([]any, 0, len(s))
-	for _, r := range s {
-		out = append(out, string(r))
+func filterMakeList(s *state, in, _ any) (any, error) {
+	str := filterStr(in)
+	if err := s.checkItems(utf8.RuneCountInString(str)); err != nil {
+		return nil, err
 	}
-	return out, nil
+	return charList(str, false), nil
 }
 
 // filterPhone2numeric converts the letters of a phone number to their keypad
@@ -229,8 +255,13 @@ func filterSlugify(_ *state, in, _ any) (any, error) {
 // filterTitle is Django's title: Python's str.title(), then a letter after
 // an apostrophe that follows a lower-case letter, or after a digit, is put
 // back in lower case ("they're" stays "They're", "1st" stays "1st").
-func filterTitle(_ *state, in, _ any) (any, error) {
-	rs := []rune(pystr.Title(filterStr(in)))
+func filterTitle(s *state, in, _ any) (any, error) {
+	return s.mapWords(filterStr(in), titleText)
+}
+
+// titleText is title of text.
+func titleText(in string) string {
+	rs := []rune(pystr.Title(in))
 	for i := 0; i+2 < len(rs); i++ {
 		if rs[i] >= 'a' && rs[i] <= 'z' && rs[i+1] == '\'' && rs[i+2] >= 'A' && rs[i+2] <= 'Z' {
 			rs[i+2] = unicode.ToLower(rs[i+2])
@@ -243,7 +274,7 @@ func filterTitle(_ *state, in, _ any) (any, error) {
 			i++
 		}
 	}
-	return string(rs), nil
+	return string(rs)
 }
 
 // truncLen converts the argument of the truncation filters; ok is false when
@@ -292,14 +323,24 @@ func truncatewordsText(_ *state, s string, arg any) (any, error) {
 	return head, nil
 }
 
-// filterWordcount counts the words of the text.
+// filterWordcount counts the words of the text (Python's
+// len(str.split())), without making the list.
 func filterWordcount(_ *state, in, _ any) (any, error) {
-	return len(pystr.Split(filterStr(in))), nil
+	n, inWord := 0, false
+	for _, r := range filterStr(in) {
+		if pystr.IsSpace(r) {
+			inWord = false
+		} else if !inWord {
+			n, inWord = n+1, true
+		}
+	}
+	return n, nil
 }
 
 // filterWordwrap wraps the text at the given line length with Django's
-// wrap(): existing line breaks stay, long words are not broken.
-func filterWordwrap(_ *state, in, arg any) (any, error) {
+// wrap(): existing line breaks stay, long words are not broken. It works
+// a piece of lines at a time, looking at the context as it goes.
+func filterWordwrap(s *state, in, arg any) (any, error) {
 	w, err := pyInt(arg)
 	if err != nil {
 		return nil, err
@@ -307,5 +348,22 @@ func filterWordwrap(_ *state, in, arg any) (any, error) {
 	if w <= 0 {
 		return nil, pystr.Errorf(pystr.ValueError, "invalid width %d (must be > 0)", w)
 	}
-	return text.Wrap(filterStr(in), int(min(w, maxPad))), nil
+	str, width := filterStr(in), int(min(w, maxPad))
+	stop := func() bool { return s.isDone() != nil }
+	b := s.newText(len(str))
+	for len(str) > 0 && !b.failed() {
+		// Lines wrap independently: a piece ends after a "\n".
+		n := len(str)
+		if n > textCheck {
+			if k := strings.IndexByte(str[textCheck:], '\n'); k >= 0 {
+				n = textCheck + k + 1
+			}
+		}
+		b.WriteString(text.WrapStop(str[:n], width, stop))
+		if err := s.isDone(); err != nil {
+			return nil, err
+		}
+		str = str[n:]
+	}
+	return b.String()
 }

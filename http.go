@@ -114,6 +114,13 @@ func (t *Template) Serve(w http.ResponseWriter, r *http.Request, data any, opts 
 	sw.timeout = pick(opts.WriteTimeout, t.eng.writeTimeout)
 	defer sw.clearDeadline()
 	ctx := r.Context()
+	if t.eng.limited() {
+		// MaxRenderTime is the request's deadline for the page deadline's
+		// margin, so that waiting sections close before it.
+		var cancel context.CancelFunc
+		ctx, _, cancel = t.eng.withBudget(ctx)
+		defer cancel()
+	}
 	if mode != Buffered && !opts.NoEarlyHints && t.eng.earlyHints && r.Method == http.MethodGet && r.ProtoAtLeast(1, 1) {
 		if hints := t.EarlyHints(); len(hints) > 0 {
 			writeEarlyHints(w, hints)

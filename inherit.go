@@ -171,12 +171,13 @@ func (r *blockRef) super(s *state) (any, error) {
 	if s.blocks.get(r.name) == nil {
 		return SafeString(""), nil
 	}
-	if s.depth++; s.depth > maxDepth {
-		return nil, errors.New("maximum template depth exceeded in block.super")
+	if s.depth++; s.depth > s.eng.includeDepth() {
+		s.depth--
+		return nil, s.depthErr("maximum template depth exceeded in block.super")
 	}
 	defer func() { s.depth-- }()
 	saved := s.out
-	tmp := &output{}
+	tmp := &output{max: s.eng.valueBound(), done: s.root}
 	s.out = tmp
 	err := (&blockNode{name: r.name, ref: r, refCtx: r}).render(s)
 	s.out = saved
@@ -290,8 +291,9 @@ func (n *extendsNode) render(s *state) error {
 	if err != nil {
 		return s.wrapErr(n.pos, err)
 	}
-	if s.depth++; s.depth > maxDepth {
-		return s.errorf(n.pos, "{%% extends %%} recursion: template %s extends itself", s.tmpl.name)
+	if s.depth++; s.depth > s.eng.includeDepth() {
+		s.depth--
+		return s.wrapErr(n.pos, s.depthErr(fmt.Sprintf("{%% extends %%} recursion: template %s extends itself", s.tmpl.name)))
 	}
 	defer func() { s.depth-- }()
 	if s.blocks == nil {
@@ -434,9 +436,12 @@ func (s *state) includeTemplate(v any) (*Template, error) {
 // renderIncluded renders t in place with extra bindings, with its own render
 // context (blocks, cycles) as Django's include does.
 func (s *state) renderIncluded(pos syntax.Pos, t *Template, names []string, vals []any, isolated bool) error {
-	if s.depth++; s.depth > maxDepth {
+	if err := s.tick(); err != nil {
+		return err
+	}
+	if s.depth++; s.depth > s.eng.includeDepth() {
 		s.depth--
-		return s.errorf(pos, "maximum include depth (%d) exceeded: recursive {%% include %%} of %s?", maxDepth, t.name)
+		return s.wrapErr(pos, s.depthErr(fmt.Sprintf("maximum include depth (%d) exceeded: recursive {%% include %%} of %s?", s.eng.includeDepth(), t.name)))
 	}
 	savedBlocks, savedRctx, savedLoop := s.blocks, s.rctx, s.loop
 	savedData, savedMap, savedScope := s.data, s.dataMap, s.scope

@@ -72,6 +72,17 @@ type state struct {
 
 	// api is the render's public face for custom tags (tagapi.go).
 	api Renderer
+
+	// Limits (limits.go): the render's budget, found in the context on
+	// first use by a section's state (budLoaded); the loop iterations
+	// counted and taken from the budget (or granted until the next look
+	// at the context); the other units of work, for looks at the context;
+	// and whether a limit's error fragment has been written.
+	bud            *budget
+	budLoaded      bool
+	steps, stepsOK int64
+	ticks          int
+	limitShown     bool
 }
 
 // newLoop returns a zeroed forLoop from the render's arena.
@@ -123,6 +134,8 @@ func (s *state) reset() {
 	s.bcUsed = false
 	s.mode, s.nonce, s.scriptOnly, s.recover, s.stream, s.html, s.onError = InOrder, "", false, false, nil, hData, nil
 	s.main.dst, s.main.err, s.main.wrote, s.main.dirty, s.main.flusher = nil, nil, false, false, nil
+	s.main.next, s.main.max, s.main.limit, s.main.total, s.main.done = 0, 0, 0, 0, nil
+	s.bud, s.budLoaded, s.steps, s.stepsOK, s.ticks, s.limitShown = nil, false, 0, 0, 0, false
 	s.streams = nil
 	clear(s.preluded)
 	s.preluded = s.preluded[:0]
@@ -178,6 +191,7 @@ func (s *state) renderNodes(nodes []node) error {
 	for _, n := range nodes {
 		if err := n.render(s); err != nil {
 			if !s.recoverable(err) {
+				s.limitFragment(err)
 				return err
 			}
 			// The page is already on its way: show the error fragment in
@@ -203,7 +217,24 @@ func (s *state) recoverable(err error) bool {
 	if s.finishing() {
 		return true // past the page deadline: every wait fails, the page goes on
 	}
-	return s.isDone() == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	return s.isDone() == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !isLimit(err)
+}
+
+// limitFragment ends a streamed page that went past one of its limits
+// after its first byte: the part that failed is replaced by the error
+// fragment, once, and the render goes no further (the error goes up to
+// Stream, which returns it).
+func (s *state) limitFragment(err error) {
+	if !s.recover || s.limitShown || s.out != &s.main || !s.main.wrote {
+		return
+	}
+	if !isLimit(err) && !isLimit(s.bud.timeErr(err)) {
+		return
+	}
+	s.limitShown = true
+	if s.html.base() == hData {
+		s.main.writeLast(string(s.eng.errorFragment))
+	}
 }
 
 // finishing reports whether the page deadline has passed while the client
@@ -227,7 +258,7 @@ func (s *state) ctxErr() error {
 // {% spaceless %}, simple tags' "as" form).
 func (s *state) capture(nodes []node) (string, error) {
 	saved := s.out
-	tmp := &output{}
+	tmp := &output{max: s.eng.valueBound(), done: s.root}
 	s.out = tmp
 	err := s.renderNodes(nodes)
 	s.out = saved
@@ -360,6 +391,10 @@ func (s *state) writeValue(v any) {
 			return
 		}
 	}
+	if text, ok := s.printContainer(v); ok {
+		s.writeText(text)
+		return
+	}
 	str := toStr(v)
 	if isSafe(v) {
 		s.out.WriteString(str)
@@ -408,16 +443,29 @@ func conditionalEscape(v any) SafeString {
 	return SafeString(htmlutil.Escape(toStr(v)))
 }
 
-// isDone reports whether the render's context has ended.
+// isDone reports whether the render's context has ended (with the
+// MaxRenderTime error when that is why), or its output has failed (past
+// MaxOutputBytes or MaxValueBytes, or its writer), so that a loop writing
+// to it can stop.
 func (s *state) isDone() error {
 	if s.ctx == nil {
 		return nil
 	}
 	if err := s.ctx.Err(); err != nil && !s.finishing() {
+		if c, ok := context.Cause(s.ctx).(*LimitError); ok {
+			return c // MaxRenderTime
+		}
 		return err
+	}
+	if s.out != nil && s.out.err != nil {
+		return s.out.err
 	}
 	return nil
 }
+
+// bigText is the length from which text is large enough for a filter
+// chain to look at the context before each filter.
+const bigText = 64 << 10
 
 // filterExpr is a compiled filter expression: an operand and its filters.
 type filterExpr struct {
@@ -490,7 +538,15 @@ func (fe *filterExpr) resolveSeq(s *state, ignore bool) (any, error) {
 		var out any
 		var inSafe bool
 		var err error
-		if text, safe, ok := textOf(obj); ok && f.def.str != nil {
+		text, safe, isText := textOf(obj)
+		if isText && len(text) > bigText {
+			// A chain of filters over large text stops between its
+			// filters when the render's context ends.
+			if err := s.isDone(); err != nil {
+				return nil, err
+			}
+		}
+		if isText && f.def.str != nil {
 			out, err = f.def.str(s, text, arg)
 			inSafe = safe
 		} else {

@@ -1,6 +1,7 @@
 package runnel
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -56,6 +57,32 @@ func idOf(rv reflect.Value) (containerID, bool) {
 type printer struct {
 	b    strings.Builder
 	open []containerID
+	// stop, when set, is called every 1024 items; once it returns true
+	// the printer writes no more items (halted).
+	stop   func() bool
+	n      int
+	halted bool
+	// max, when positive, replaces maxPrint.
+	max int
+}
+
+// maxPrint bounds the text a printer writes: past it, the items left are
+// written as "..." (a value shared many times over, a list of lists of the
+// same list, would print to gigabytes).
+const maxPrint = DefaultMaxValueBytes
+
+// full reports whether the printer has written more than maxPrint bytes,
+// or its stop function has said to stop.
+func (p *printer) full() bool {
+	if p.halted || p.b.Len() > maxPrint || p.max > 0 && p.b.Len() > p.max {
+		return true
+	}
+	if p.stop != nil {
+		if p.n++; p.n%1024 == 0 && p.stop() {
+			p.halted = true
+		}
+	}
+	return p.halted
 }
 
 // enter marks the container rv as being printed; false if it already is,
@@ -89,6 +116,10 @@ func (p *printer) list(rv reflect.Value) {
 		if i > 0 {
 			p.b.WriteString(", ")
 		}
+		if p.full() {
+			p.b.WriteString("...")
+			break
+		}
 		p.item(rv.Index(i).Interface())
 	}
 	p.b.WriteByte(']')
@@ -105,6 +136,10 @@ func (p *printer) dict(rv reflect.Value) {
 	for i, k := range sortedKeys(rv) {
 		if i > 0 {
 			p.b.WriteString(", ")
+		}
+		if p.full() {
+			p.b.WriteString("...")
+			break
 		}
 		p.item(k.Interface())
 		p.b.WriteString(": ")
@@ -124,6 +159,10 @@ func (p *printer) ordered(m *OrderedMap) {
 	for i, k := range m.keys {
 		if i > 0 {
 			p.b.WriteString(", ")
+		}
+		if p.full() {
+			p.b.WriteString("...")
+			break
 		}
 		p.b.WriteString(pystr.Repr(k))
 		p.b.WriteString(": ")
@@ -184,12 +223,37 @@ func (p *printer) container(v any) bool {
 }
 
 // containerStr is toStr of a list, an array, a map or an *OrderedMap.
-func containerStr(v any) string {
-	var p printer
+func containerStr(v any) string { return containerStrStop(v, nil, 0) }
+
+// containerStrStop is containerStr that gives up (with the text so far)
+// when stop, called every 1024 items, returns true, or past max bytes
+// (when positive).
+func containerStrStop(v any, stop func() bool, max int) string {
+	p := printer{stop: stop, max: max}
 	if m, ok := v.(*OrderedMap); ok {
 		p.ordered(m)
 	} else {
 		p.container(v)
 	}
 	return p.b.String()
+}
+
+// printContainer is toStr of v when it is a list or a dict that toStr
+// prints item by item, written looking at the render's context and up to
+// MaxValueBytes (past which the items left are "..."); ok is false for
+// other values.
+func (s *state) printContainer(v any) (text string, ok bool) {
+	switch v.(type) {
+	case SafeHTML, error, fmt.Stringer:
+		return "", false
+	case *OrderedMap:
+	default:
+		v = indirect(v)
+		switch reflect.ValueOf(v).Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map:
+		default:
+			return "", false
+		}
+	}
+	return containerStrStop(v, s.stopper(), int(max(s.eng.valueBound(), 0))), true
 }

@@ -3,6 +3,7 @@ package runnel
 import (
 	"fmt"
 	"reflect"
+	"unicode/utf8"
 )
 
 // sequence is a value {% for %} can iterate, indexed without copying the
@@ -11,6 +12,13 @@ type sequence struct {
 	list []any
 	rv   reflect.Value // a slice or array, when list is nil
 	n    int
+	// A string's characters are read as the loop goes, not listed first:
+	// str is the string, safe whether it is a SafeString, and the cursor
+	// is at character ci, byte bi.
+	str    string
+	isStr  bool
+	safe   bool
+	ci, bi int
 }
 
 func (q *sequence) len() int { return q.n }
@@ -19,7 +27,39 @@ func (q *sequence) at(i int) any {
 	if q.list != nil {
 		return q.list[i]
 	}
+	if q.isStr {
+		return q.char(i)
+	}
 	return elemValue(q.rv.Index(i))
+}
+
+// char returns character i of the string, moving the cursor there (one
+// step for a loop, forward or reversed).
+func (q *sequence) char(i int) any {
+	for q.ci < i {
+		_, w := utf8.DecodeRuneInString(q.str[q.bi:])
+		q.bi += w
+		q.ci++
+	}
+	for q.ci > i {
+		_, w := utf8.DecodeLastRuneInString(q.str[:q.bi])
+		q.bi -= w
+		q.ci--
+	}
+	r, w := utf8.DecodeRuneInString(q.str[q.bi:])
+	c := q.str[q.bi : q.bi+w]
+	switch {
+	case r == utf8.RuneError && w == 1:
+		c = string(r)
+	case r < utf8.RuneSelf && q.safe:
+		return asciiSafeChars[r]
+	case r < utf8.RuneSelf:
+		return asciiChars[r]
+	}
+	if q.safe {
+		return SafeString(c)
+	}
+	return c
 }
 
 // sequenceOf prepares v for iteration: slices and arrays in place; maps by
@@ -31,6 +71,10 @@ func sequenceOf(v any) (sequence, error) {
 		return sequence{list: x, n: len(x)}, nil
 	case nil, undefinedT:
 		return sequence{}, nil
+	case string:
+		return sequence{str: x, isStr: true, n: utf8.RuneCountInString(x)}, nil
+	case SafeString:
+		return sequence{str: string(x), isStr: true, safe: true, n: utf8.RuneCountInString(string(x))}, nil
 	}
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() && (rv.Elem().Kind() == reflect.Slice || rv.Elem().Kind() == reflect.Array) {

@@ -411,7 +411,8 @@ func (n *forNode) render(s *state) error {
 		s.set("", nil)
 	}
 	for i := 0; i < length; i++ {
-		if err = s.isDone(); err != nil {
+		if err = s.loopStep(); err != nil {
+			err = s.wrapErr(n.pos, err)
 			break
 		}
 		idx := i
@@ -454,6 +455,10 @@ func (n *forNode) renderStream(s *state, q *itemStream) error {
 	}
 	item := first
 	for i := 0; ; i++ {
+		if err = s.loopStep(); err != nil {
+			err = s.wrapErr(n.pos, err)
+			break
+		}
 		loop.counter0 = i
 		if err = n.bind(s, varsAt, item); err != nil {
 			break

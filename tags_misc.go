@@ -774,7 +774,12 @@ func (n *regroupNode) render(s *state) error {
 	mark := s.push()
 	s.set(n.name, nil)
 	at := len(s.scope) - 1
+	check := s.eachCheck()
 	for _, it := range items {
+		if err := check(); err != nil {
+			s.pop(mark)
+			return s.wrapErr(n.pos, err)
+		}
 		s.scope[at].val = it
 		k, err := n.expr.resolve(s, true)
 		if err != nil {

@@ -93,9 +93,12 @@ func (n *partialNode) render(s *state) error {
 	if p == nil {
 		return s.errorf(n.pos, "Partial '%s' is not defined in the current template.", n.name)
 	}
-	if s.depth++; s.depth > maxDepth {
+	if err := s.tick(); err != nil {
+		return err
+	}
+	if s.depth++; s.depth > s.eng.includeDepth() {
 		s.depth--
-		return s.errorf(n.pos, "maximum partial depth (%d) exceeded: recursive {%% partial %s %%}?", maxDepth, n.name)
+		return s.wrapErr(n.pos, s.depthErr(fmt.Sprintf("maximum partial depth (%d) exceeded: recursive {%% partial %s %%}?", s.eng.includeDepth(), n.name)))
 	}
 	// A partial renders with its own render context, as a template does.
 	saved := s.rctx

@@ -460,17 +460,9 @@ func toList(v any) ([]any, bool) {
 	case nil, undefinedT:
 		return nil, false
 	case string:
-		out := make([]any, 0, len(x))
-		for _, r := range x {
-			out = append(out, string(r))
-		}
-		return out, true
+		return charList(x, false), true
 	case SafeString:
-		out := make([]any, 0, len(x))
-		for _, r := range x {
-			out = append(out, SafeString(string(r)))
-		}
-		return out, true
+		return charList(string(x), true), true
 	case *OrderedMap:
 		out := make([]any, 0, x.Len())
 		for _, k := range x.keys {

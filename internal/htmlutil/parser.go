@@ -20,6 +20,10 @@ type parser struct {
 	starttagText    string // source of the last start tag
 	h               handler
 	stop            bool // set by a handler to abandon parsing
+	// abort, when set, is called every 1024 constructs; when it returns
+	// true the parser stops (and sets stop) for the caller to look at why.
+	abort func() bool
+	steps int
 }
 
 // handler receives what parser finds. Comments, declarations and
@@ -58,6 +62,12 @@ func (p *parser) goahead(end bool) {
 	i, n := 0, len(raw)
 loop:
 	for i < n {
+		if p.abort != nil {
+			if p.steps++; p.steps%1024 == 0 && p.abort() {
+				p.stop = true
+				return
+			}
+		}
 		var j int
 		if p.convertCharrefs && p.cdataElem == "" {
 			j = strings.IndexByte(raw[i:], '<')

@@ -19,7 +19,12 @@ var longOpenTag = regexp.MustCompile(`<[a-zA-Z][^>]{1000,}`)
 // stripTags is django.utils.html.strip_tags: it removes what Python's
 // HTMLParser sees as tags, comments and declarations, repeating while that
 // removes more "<", and keeps text and character references as they were.
-func StripTags(value string) (string, error) {
+func StripTags(value string) (string, error) { return StripTagsStop(value, nil) }
+
+// StripTagsStop is StripTags that calls stop (when not nil) as it goes,
+// and gives up when it returns true, returning what it has: the caller
+// looks at why.
+func StripTagsStop(value string, stop func() bool) (string, error) {
 	for _, m := range longOpenTag.FindAllString(value, -1) {
 		if strings.Count(m, "<") >= maxStripTagsDepth {
 			return "", ErrSuspicious
@@ -29,7 +34,10 @@ func StripTags(value string) (string, error) {
 		if depth >= maxStripTagsDepth {
 			return "", ErrSuspicious
 		}
-		next := stripOnce(value)
+		if stop != nil && stop() {
+			return value, nil
+		}
+		next := stripOnce(value, stop)
 		if strings.Count(value, "<") == strings.Count(next, "<") {
 			break
 		}
@@ -57,9 +65,9 @@ func (st *stripper) entityRef(_ *parser, name string) { st.b.WriteString("&" + n
 func (st *stripper) charRef(_ *parser, name string) { st.b.WriteString("&#" + name + ";") }
 
 // stripOnce is one pass of Django's MLStripper.
-func stripOnce(value string) string {
+func stripOnce(value string, stop func() bool) string {
 	st := &stripper{}
-	p := &parser{h: st}
+	p := &parser{h: st, abort: stop}
 	p.feed(value)
 	p.close()
 	return st.b.String()

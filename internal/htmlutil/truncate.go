@@ -2,6 +2,7 @@ package htmlutil
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/runnelhq/runnel/internal/pystr"
 	utext "github.com/runnelhq/runnel/internal/text"
@@ -70,29 +71,45 @@ func (t *truncator) charRef(p *parser, name string) { t.data(p, "&#"+name+";") }
 func wordSplit(text string) []string {
 	var parts []string
 	start := 0
-	rs := []rune(text)
-	pos := make([]int, len(rs)+1)
-	k := 0
-	for i := range text {
-		pos[k] = i
-		k++
+	if text == "" {
+		return []string{""}
 	}
-	pos[len(rs)] = len(text)
-	for i := 1; i < len(rs); i++ {
-		if !pystr.IsSpace(rs[i]) || pystr.IsSpace(rs[i-1]) {
+	r, w := utf8.DecodeRuneInString(text)
+	prevSpace := pystr.IsSpace(r)
+	for i := w; i < len(text); {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		space := pystr.IsSpace(r)
+		if !space || prevSpace {
+			prevSpace = space
+			i += w
 			continue
 		}
 		j := i
-		for j < len(rs) && pystr.IsSpace(rs[j]) {
-			j++
+		for j < len(text) {
+			r, w := utf8.DecodeRuneInString(text[j:])
+			if !pystr.IsSpace(r) {
+				break
+			}
+			j += w
 		}
-		if j < len(rs) {
-			parts = append(parts, text[pos[start]:pos[i]])
+		if j < len(text) {
+			parts = append(parts, text[start:i])
 			start = j
 		}
-		i = j
+		i, prevSpace = j, true
 	}
-	return append(parts, text[pos[start]:])
+	return append(parts, text[start:])
+}
+
+// prefixRunes is the first n code points of s.
+func prefixRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // data copies as much of the text as the remaining length allows,
@@ -113,8 +130,7 @@ func (t *truncator) data(p *parser, text string) {
 			p.stop = true
 			return
 		}
-		rs := []rune(text)
-		part = Escape(string(rs[:min(t.remaining, len(rs))]))
+		part = Escape(prefixRunes(text, t.remaining))
 	}
 	if t.remaining < n {
 		t.remaining = 0
@@ -126,8 +142,15 @@ func (t *truncator) data(p *parser, text string) {
 	t.write(part)
 }
 
-// truncateHTML is Truncator.chars or Truncator.words with html=True.
+// Truncate is Truncator.chars or Truncator.words with html=True.
 func Truncate(text string, length int, words bool) string {
+	return TruncateStop(text, length, words, nil)
+}
+
+// TruncateStop is Truncate that calls stop (when not nil) as it goes, and
+// gives up when it returns true, returning what it has: the caller looks
+// at why.
+func TruncateStop(text string, length int, words bool, stop func() bool) string {
 	if length <= 0 {
 		return ""
 	}
@@ -138,7 +161,7 @@ func Truncate(text string, length int, words bool) string {
 		t.remaining, t.replacement = max(length-1, 0), "…"
 		t.length, t.rawLen = length, pystr.Len(text)
 	}
-	p := &parser{h: t, convertCharrefs: true}
+	p := &parser{h: t, convertCharrefs: true, abort: stop}
 	p.feed(text)
 	if p.stop {
 		for i := len(t.tags) - 1; i >= 0; i-- {

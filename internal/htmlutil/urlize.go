@@ -35,6 +35,17 @@ func Urlize(text string, safeInput bool, limit int, nofollow, autoescape bool) s
 	return b.String()
 }
 
+// UrlizeBoundary reports whether text can be cut at i without changing
+// what Urlize makes of it (Urlize(text[:i]) + Urlize(text[i:]) is
+// Urlize(text)): i starts a run of separators that follows a word.
+func UrlizeBoundary(text string, i int) bool {
+	if i <= 0 || i >= len(text) || !utf8.RuneStart(text[i]) || !urlizeSep(text, i) {
+		return false
+	}
+	_, w := utf8.DecodeLastRuneInString(text[:i])
+	return !urlizeSep(text, i-w)
+}
+
 // urlizeSep reports whether the character at s[i] separates words for
 // urlize: whitespace, <, >, " or '.
 func urlizeSep(s string, i int) bool {

@@ -36,12 +36,25 @@ func Split(s string) []string { return strings.FieldsFunc(s, IsSpace) }
 // Len is Python's len() of a str: the number of code points.
 func Len(s string) int { return utf8.RuneCountInString(s) }
 
+// badInt is int()'s ValueError for s. Python quotes all of s; a text
+// longer than 200 characters is cut (with "...") so that the message costs
+// little however long the text is.
+func badInt(s string) error {
+	if len(s) > 200 {
+		cut := 200
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		return Errorf(ValueError, "invalid literal for int() with base 10: %s...", Repr(s[:cut]))
+	}
+	return Errorf(ValueError, "invalid literal for int() with base 10: %s", Repr(s))
+}
+
 // ParseInt is int() of a str.
 func ParseInt(s string) (int64, error) {
 	t := Strip(s)
-	bad := Errorf(ValueError, "invalid literal for int() with base 10: %s", Repr(s))
 	if t == "" {
-		return 0, bad
+		return 0, badInt(s)
 	}
 	var b strings.Builder
 	i := 0
@@ -54,21 +67,21 @@ func ParseInt(s string) (int64, error) {
 	for _, r := range t[i:] {
 		if r == '_' {
 			if !prevDigit {
-				return 0, bad
+				return 0, badInt(s)
 			}
 			prevDigit = false
 			continue
 		}
 		d, ok := Digit(r)
 		if !ok {
-			return 0, bad
+			return 0, badInt(s)
 		}
 		b.WriteByte(byte('0' + d))
 		prevDigit = true
 		n++
 	}
 	if n == 0 || !prevDigit {
-		return 0, bad
+		return 0, badInt(s)
 	}
 	v, err := strconv.ParseInt(b.String(), 10, 64)
 	if err != nil {

@@ -86,10 +86,15 @@ func FirstWords(s string, n int) (head string, more bool) {
 // wrapped with textwrap.TextWrapper(width, break_long_words=False,
 // break_on_hyphens=False, replace_whitespace=False), a line whose wrapping is
 // empty is kept as it was, and a trailing newline is kept.
-func Wrap(text string, width int) string {
+func Wrap(text string, width int) string { return WrapStop(text, width, nil) }
+
+// WrapStop is Wrap that calls stop (when not nil) every 1024 words and
+// gives up, returning what it has, when stop returns true: the caller
+// looks at why.
+func WrapStop(text string, width int, stop func() bool) string {
 	var out []string
 	for _, line := range pystr.Splitlines(text) {
-		wrapped := textWrap(line, width)
+		wrapped := textWrap(line, width, stop)
 		if len(wrapped) == 0 {
 			out = append(out, line)
 		} else {
@@ -105,43 +110,53 @@ func Wrap(text string, width int) string {
 // textWrap is Python's TextWrapper.wrap for one line with the options
 // Django's wrap uses: tabs expanded to 8 columns, chunks split on ASCII
 // whitespace, whitespace dropped at line starts (except the first) and ends,
-// and words longer than the width put on their own line.
-func textWrap(line string, width int) []string {
+// and words longer than the width put on their own line. The chunks
+// (alternating runs of word and whitespace characters) are read as the
+// lines are made, not listed first.
+func textWrap(line string, width int, stop func() bool) []string {
 	line = pystr.ExpandTabs(line)
-	// Split into alternating word and whitespace chunks.
-	var chunks []string
 	isWS := func(c byte) bool {
 		return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 	}
-	for i := 0; i < len(line); {
-		j := i
-		ws := isWS(line[i])
+	pos := 0
+	// peek returns the chunk at pos.
+	peek := func() string {
+		j := pos
+		ws := isWS(line[pos])
 		for j < len(line) && isWS(line[j]) == ws {
 			j++
 		}
-		chunks = append(chunks, line[i:j])
-		i = j
+		return line[pos:j]
 	}
 	blank := func(s string) bool { return pystr.Strip(s) == "" }
 	var lines []string
-	for len(chunks) > 0 {
-		var cur []string
-		curLen := 0
-		if len(lines) > 0 && blank(chunks[0]) {
-			chunks = chunks[1:]
+	var cur []string
+	for n := 0; pos < len(line); n++ {
+		if stop != nil && n%1024 == 1023 && stop() {
+			break
 		}
-		for len(chunks) > 0 {
-			l := pystr.Len(chunks[0])
+		cur = cur[:0]
+		curLen := 0
+		if len(lines) > 0 {
+			if c := peek(); blank(c) {
+				pos += len(c)
+			}
+		}
+		for pos < len(line) {
+			c := peek()
+			l := pystr.Len(c)
 			if curLen+l > width {
 				break
 			}
-			cur = append(cur, chunks[0])
+			cur = append(cur, c)
 			curLen += l
-			chunks = chunks[1:]
+			pos += len(c)
 		}
-		if len(chunks) > 0 && pystr.Len(chunks[0]) > width && len(cur) == 0 {
-			cur = append(cur, chunks[0])
-			chunks = chunks[1:]
+		if pos < len(line) && len(cur) == 0 {
+			if c := peek(); pystr.Len(c) > width {
+				cur = append(cur, c)
+				pos += len(c)
+			}
 		}
 		if len(cur) > 0 && blank(cur[len(cur)-1]) {
 			cur = cur[:len(cur)-1]
