@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/runnelhq/runnel/internal/htmlutil"
 	"github.com/runnelhq/runnel/internal/pystr"
 
 	"github.com/runnelhq/runnel/syntax"
@@ -305,7 +306,7 @@ func (c *compiler) checkExtends(n *syntax.TagNode, top, nontext bool) error {
 // splitBodyEnd returns text as text nodes, with a bodyEndNode before a
 // closing </body> tag.
 func splitBodyEnd(text string) []node {
-	i := strings.Index(strings.ToLower(text), "</body")
+	i := strings.Index(htmlutil.LowerASCII(text), "</body")
 	if i < 0 {
 		return []node{&textNode{text: text}}
 	}

@@ -3,6 +3,8 @@ package runnel
 import (
 	"html"
 	"strings"
+
+	"github.com/runnelhq/runnel/internal/htmlutil"
 )
 
 // Early hints: the subresources a page's <head> names with URLs known
@@ -57,7 +59,7 @@ func headText(t *Template) string {
 			switch x := n.(type) {
 			case *textNode:
 				b.WriteString(x.text)
-				low := strings.ToLower(x.text)
+				low := htmlutil.LowerASCII(x.text)
 				if strings.Contains(low, "</head") || strings.Contains(low, "<body") {
 					done = true
 				}
@@ -89,7 +91,7 @@ func headText(t *Template) string {
 // hintsOf finds the hintable elements of a document's head.
 func hintsOf(head string) []string {
 	var out []string
-	low := strings.ToLower(head)
+	low := htmlutil.LowerASCII(head)
 	for i := 0; i < len(head) && len(out) < maxHints; {
 		j := strings.IndexByte(low[i:], '<')
 		if j < 0 {

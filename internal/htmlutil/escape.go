@@ -38,3 +38,26 @@ func Escape(s string) string {
 	}
 	return s
 }
+
+// LowerASCII returns s with the ASCII letters A-Z lowered and every other
+// byte as it is, so that an offset in the result is the same offset in s.
+// HTML's tag and attribute names are case-insensitive in ASCII only;
+// strings.ToLower also lowers other letters, some of which change length
+// (İ, ẞ, the Kelvin sign), and offsets found in its result then point
+// elsewhere in s, or past its end.
+func LowerASCII(s string) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

@@ -60,3 +60,18 @@ func TestQuote(t *testing.T) {
 		t.Errorf("Quote = %q", got)
 	}
 }
+
+func TestLowerASCII(t *testing.T) {
+	for in, want := range map[string]string{
+		"":               "",
+		"abc":            "abc",
+		"</BODY>":        "</body>",
+		"İZMİR</Body>":   "İzmİr</body>",
+		"\u212aK ẞ Ⱥ<P>": "\u212ak ẞ Ⱥ<p>",
+	} {
+		got := LowerASCII(in)
+		if got != want || len(got) != len(in) {
+			t.Errorf("LowerASCII(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
