@@ -22,6 +22,10 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 echo "== go test -race (main module)"
 go test -race -count=1 ./...
 
+echo "== fuzzing: every fuzz target briefly, without the race detector (the seed corpora ran above)"
+# Longer: scripts/fuzz.sh (FUZZTIME=5m by default); see docs/hardening.md.
+FUZZTIME=${FUZZTIME:-3s} FUZZLOG="${TMPDIR:-/tmp}/runnel-fuzz-ci" ./scripts/fuzz.sh
+
 echo "== bench module: tests and one run of every benchmark"
 (cd bench && go test -count=1 ./... && go test -run '^$' -bench . -benchtime 1x ./...)
 
