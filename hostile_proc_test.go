@@ -169,6 +169,10 @@ var hostileCases = []hostileCase{
 	{name: "cyclic-for", src: `{% for x in l %}{{ x }}{% for y in l.1 %}{{ y }}{% endfor %}{% endfor %}{% for k, v in d.items %}{{ k }}{{ v }}{% endfor %}{% if l in l %}{% endif %}`, data: cyclicData, want: "ok"},
 	{name: "cyclic-unordered_list", src: `{{ l|unordered_list }}`, data: func() map[string]any { return map[string]any{"l": []any{"a", cyclicList()}} }, want: "err:contains itself"},
 	{name: "cyclic-include", files: map[string]string{"t.html": `{% include "t.html" with l=l.1 %}`}, data: cyclicData, want: "limit:MaxIncludeDepth"},
+	{name: "cyclic-struct", src: `{{ s }}{{ s|stringformat:"s" }}{% for x in sl %}{{ x }}{% endfor %}`, data: func() map[string]any {
+		return map[string]any{"s": struct{ L []any }{cyclicList()}, "sl": []any{struct{ D map[string]any }{cyclicDict()}}}
+	}, want: "ok"},
+	{name: "dag-struct", src: `{{ s }}`, data: func() map[string]any { return map[string]any{"s": struct{ V any }{dag(40)}} }, want: "any"},
 	{name: "dag-print", src: `{{ v|length }}{{ v }}`, data: func() map[string]any { return map[string]any{"v": dag(40)} }, want: "any"},
 
 	// Deep templates.

@@ -197,10 +197,10 @@ func toStr(v any) string {
 		return containerStr(v)
 	case reflect.Pointer:
 		if rv.Elem().Kind() == reflect.Struct {
-			return fmt.Sprint(rv.Elem().Interface())
+			return goSprint(rv.Elem().Interface())
 		}
 	}
-	return fmt.Sprint(v)
+	return goSprint(v)
 }
 
 // pyRepr renders v the way Python's repr() would, for lists and dicts.
