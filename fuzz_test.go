@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
+	"github.com/runnelhq/runnel/internal/fuzzcheck"
 	"iter"
 	"os"
 	"runtime"
@@ -39,45 +39,12 @@ var (
 	fuzzStrict    = os.Getenv("RUNNEL_FUZZ_STRICT") != ""
 )
 
-// fuzzBudget is the wall time allowed for a step on n bytes of input: a
-// second, plus 2 µs a byte, times raceSlowdown under the race detector.
-func fuzzBudget(n int) time.Duration {
-	return (time.Second + time.Duration(n)*2*time.Microsecond) * raceSlowdown
-}
-
-// withinBudget runs fn, and again if it took longer than budget; it fails
-// the input if the second run is over budget too (twice, so that a pause
-// of a shared machine is not a find). A run that has not returned after
-// ten budgets is a hang: Go's fuzzing has no timeout of its own (a stuck
-// worker only stalls the run), so the watchdog panics with every
-// goroutine's stack, which makes the fuzzer keep the input as a crasher.
-func withinBudget(t *testing.T, what, src string, budget time.Duration, fn func()) {
-	t.Helper()
-	for try := 0; ; try++ {
-		watchdog := time.AfterFunc(10*budget, func() {
-			buf := make([]byte, 1<<20)
-			buf = buf[:runtime.Stack(buf, true)]
-			panic(fmt.Sprintf("%s is still running after %v on %d bytes: %.300q\n\n%s", what, 10*budget, len(src), src, buf))
-		})
-		start := time.Now()
-		fn()
-		d := time.Since(start)
-		watchdog.Stop()
-		if d <= budget {
-			return
-		}
-		if try == 1 {
-			t.Fatalf("%s took %v, over its budget of %v, on %d bytes: %.300q", what, d, budget, len(src), src)
-		}
-	}
-}
-
 // fuzzRender runs render under the fuzz deadline and budget (for n bytes
 // of template) and returns its error.
 func fuzzRender(t *testing.T, what, src string, n int, render func(ctx context.Context) error) error {
 	t.Helper()
 	var err error
-	withinBudget(t, what, src, fuzzBudget(n), func() {
+	fuzzcheck.Within(t, what, src, fuzzcheck.Budget(n), func() {
 		ctx, cancel := context.WithTimeout(context.Background(), fuzzDeadline)
 		defer cancel()
 		err = render(ctx)
@@ -98,15 +65,6 @@ func (w *boundedWriter) Write(p []byte) (int, error) {
 		return room, errFuzzOutput
 	}
 	return w.b.Write(p)
-}
-
-// amplify repeats src until it is at least n bytes long (src itself if it
-// is that long already, or empty).
-func amplify(src string, n int) string {
-	if src == "" || len(src) >= n {
-		return src
-	}
-	return strings.Repeat(src, (n+len(src)-1)/len(src))
 }
 
 // fuzzFS holds the templates that fuzzed templates may extend and include.
@@ -154,7 +112,7 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		var tmpl *Template
 		var err error
-		withinBudget(t, "Parse", src, fuzzBudget(len(src)), func() { tmpl, err = e.Parse("fuzz.html", src) })
+		fuzzcheck.Within(t, "Parse", src, fuzzcheck.Budget(len(src)), func() { tmpl, err = e.Parse("fuzz.html", src) })
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("parse error is %T: %v", err, err)
@@ -193,10 +151,10 @@ func FuzzRenderScale(f *testing.F) {
 		if len(src) > 1<<20 {
 			t.Skip("over 1 MiB")
 		}
-		big := amplify(src, 16<<10)
+		big := fuzzcheck.Amplify(src, 16<<10)
 		var tmpl *Template
 		var err error
-		withinBudget(t, "Parse of the input repeated", big, fuzzBudget(len(big)), func() { tmpl, err = e.Parse("fuzz.html", big) })
+		fuzzcheck.Within(t, "Parse of the input repeated", big, fuzzcheck.Budget(len(big)), func() { tmpl, err = e.Parse("fuzz.html", big) })
 		if err != nil {
 			return
 		}
@@ -301,7 +259,7 @@ func FuzzStreamLate(f *testing.F) {
 		before := runtime.NumGoroutine()
 		var tmpl *Template
 		var err error
-		withinBudget(t, "Parse", src, fuzzBudget(len(src)), func() { tmpl, err = e.Parse("fuzz.html", src) })
+		fuzzcheck.Within(t, "Parse", src, fuzzcheck.Budget(len(src)), func() { tmpl, err = e.Parse("fuzz.html", src) })
 		if err != nil {
 			return
 		}

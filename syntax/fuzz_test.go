@@ -1,14 +1,13 @@
 package syntax
 
 import (
-	"fmt"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/runnelhq/runnel/internal/fuzzcheck"
 )
 
 // anyTag is a grammar that knows the common block tags and accepts any
@@ -41,49 +40,6 @@ func (anyTag) Tag(name, args string, pos Pos) (TagShape, bool, error) {
 // ("{{{{…") is found without the fuzzer having to grow it to megabytes.
 // See docs/hardening.md.
 
-// fuzzBudget is the wall time allowed for a step on n bytes of input: a
-// second, plus 2 µs a byte (a linear pass over even 256 KiB takes
-// milliseconds), times raceSlowdown under the race detector.
-func fuzzBudget(n int) time.Duration {
-	return (time.Second + time.Duration(n)*2*time.Microsecond) * raceSlowdown
-}
-
-// amplify repeats src until it is at least n bytes long (src itself if it
-// is that long already, or empty).
-func amplify(src string, n int) string {
-	if src == "" || len(src) >= n {
-		return src
-	}
-	return strings.Repeat(src, (n+len(src)-1)/len(src))
-}
-
-// withinBudget runs fn, and again if it took longer than budget; it fails
-// the input if the second run is over budget too (twice, so that a pause
-// of a shared machine is not a find). A run that has not returned after
-// ten budgets is a hang: Go's fuzzing has no timeout of its own (a stuck
-// worker only stalls the run), so the watchdog panics with every
-// goroutine's stack, which makes the fuzzer keep the input as a crasher.
-func withinBudget(t *testing.T, what, src string, budget time.Duration, fn func()) {
-	t.Helper()
-	for try := 0; ; try++ {
-		watchdog := time.AfterFunc(10*budget, func() {
-			buf := make([]byte, 1<<20)
-			buf = buf[:runtime.Stack(buf, true)]
-			panic(fmt.Sprintf("%s is still running after %v on %d bytes: %.300q\n\n%s", what, 10*budget, len(src), src, buf))
-		})
-		start := time.Now()
-		fn()
-		d := time.Since(start)
-		watchdog.Stop()
-		if d <= budget {
-			return
-		}
-		if try == 1 {
-			t.Fatalf("%s took %v, over its budget of %v, on %d bytes: %.300q", what, d, budget, len(src), src)
-		}
-	}
-}
-
 // FuzzLex checks the lexer alone: it agrees with the plain (quadratic)
 // reference lexer below, tokens cover the source exactly and in order with
 // the right positions, each tag ends at the first closer on its line, and
@@ -98,7 +54,7 @@ func FuzzLex(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		var toks []Token
-		withinBudget(t, "Lex", src, fuzzBudget(len(src)), func() { toks = Lex(src) })
+		fuzzcheck.Within(t, "Lex", src, fuzzcheck.Budget(len(src)), func() { toks = Lex(src) })
 		if len(src) <= 16<<10 {
 			if ref := refLex(src); (len(toks) > 0 || len(ref) > 0) && !reflect.DeepEqual(toks, ref) {
 				t.Fatalf("Lex and the reference lexer differ on %q:\n%+v\n%+v", src, toks, ref)
@@ -132,8 +88,8 @@ func FuzzLex(f *testing.F) {
 			t.Fatalf("tokens cover %d of %d bytes of %q", off, len(src), src)
 		}
 		if len(src) <= 1<<20 {
-			big := amplify(src, 256<<10)
-			withinBudget(t, "Lex of the input repeated", big, fuzzBudget(256<<10), func() { Lex(big) })
+			big := fuzzcheck.Amplify(src, 256<<10)
+			fuzzcheck.Within(t, "Lex of the input repeated", big, fuzzcheck.Budget(256<<10), func() { Lex(big) })
 		}
 	})
 }
@@ -308,7 +264,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		var p parsed
-		withinBudget(t, "Lex, Parse, ParseFilterExpr and ParseIf", src, fuzzBudget(len(src)), func() { p = parseSteps(src) })
+		fuzzcheck.Within(t, "Lex, Parse, ParseFilterExpr and ParseIf", src, fuzzcheck.Budget(len(src)), func() { p = parseSteps(src) })
 		var b strings.Builder
 		for _, tok := range p.toks {
 			b.WriteString(tok.Raw)
@@ -351,7 +307,7 @@ func FuzzParseScale(f *testing.F) {
 		if len(src) > 1<<20 {
 			t.Skip("over 1 MiB")
 		}
-		big := amplify(src, 64<<10)
-		withinBudget(t, "Lex, Parse, ParseFilterExpr and ParseIf of the input repeated", big, fuzzBudget(len(big)), func() { parseSteps(big) })
+		big := fuzzcheck.Amplify(src, 64<<10)
+		fuzzcheck.Within(t, "Lex, Parse, ParseFilterExpr and ParseIf of the input repeated", big, fuzzcheck.Budget(len(big)), func() { parseSteps(big) })
 	})
 }
