@@ -17,7 +17,7 @@ import (
 )
 
 // The fuzz targets look for slow inputs as well as crashes (docs/hardening.md).
-// Each parse and render runs under a wall-time budget (fuzzBudget), and an
+// Each parse and render runs under a wall-time budget (fuzzcheck.Budget), and an
 // input over budget twice in a row fails; each render also runs under a
 // context deadline (fuzzDeadline) and writes into a bounded writer
 // (fuzzMaxOutput). The deadline and the bound are the defences a server

@@ -167,23 +167,6 @@ func tagEvents(text string) []tagEvent {
 	return evs
 }
 
-// lowerASCII returns s with ASCII letters lower-cased (s itself if it has
-// none in upper case).
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if 'A' <= b[j] && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
-}
-
 // scanHTML advances the state over text, calling tag (if not nil) for each
 // complete tag read from ordinary content.
 func scanHTML(h htmlState, text string, tag func(name string, closing, selfClosing bool)) htmlState {
@@ -234,12 +217,12 @@ func scanHTML(h htmlState, text string, tag func(name string, closing, selfClosi
 					i += 2 // "</>" is nothing
 					continue
 				}
-				if !isTagNameStart(text[i+2]) {
+				if !htmlutil.IsASCIIAlpha(text[i+2]) {
 					base = hBogus
 					i++
 					continue
 				}
-			case !isTagNameStart(n):
+			case !htmlutil.IsASCIIAlpha(n):
 				continue
 			}
 			closing := n == '/'
@@ -248,10 +231,10 @@ func scanHTML(h htmlState, text string, tag func(name string, closing, selfClosi
 				j++
 			}
 			k := j
-			for k < len(text) && !isHTMLSpace(text[k]) && text[k] != '/' && text[k] != '>' {
+			for k < len(text) && !htmlutil.IsSpace(text[k]) && text[k] != '/' && text[k] != '>' {
 				k++
 			}
-			name := lowerASCII(text[j:k])
+			name := htmlutil.LowerASCII(text[j:k])
 			wasForeign = foreign
 			switch {
 			case name == "svg" || name == "math":
@@ -293,12 +276,12 @@ func scanHTML(h htmlState, text string, tag func(name string, closing, selfClosi
 				base = hTagSQ
 			case c == '>':
 				base, i = hTag, i-1 // the tag ends: reconsumed
-			case !isHTMLSpace(c):
+			case !htmlutil.IsSpace(c):
 				base = hTagUnq
 			}
 		case hTagUnq:
 			switch {
-			case isHTMLSpace(c):
+			case htmlutil.IsSpace(c):
 				base = hTag
 			case c == '>':
 				base, i = hTag, i-1
@@ -329,8 +312,8 @@ func scanHTML(h htmlState, text string, tag func(name string, closing, selfClosi
 				continue
 			}
 			i += j
-			if e := i + 2 + len(n); e < len(text) && text[i+1] == '/' && eqFold(text[i+2:e], n) &&
-				(isHTMLSpace(text[e]) || text[e] == '/' || text[e] == '>') {
+			if e := i + 2 + len(n); e < len(text) && text[i+1] == '/' && htmlutil.EqualFoldLower(text[i+2:e], n) &&
+				(htmlutil.IsSpace(text[e]) || text[e] == '/' || text[e] == '>') {
 				base, raw = hTag, rawNone
 				pendingName, pendingClose = n, true
 				i = e - 1
@@ -365,33 +348,6 @@ func scanHTML(h htmlState, text string, tag func(name string, closing, selfClosi
 		}
 	}
 	return mkState(base, raw, foreign)
-}
-
-func isTagNameStart(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-
-// isHTMLSpace reports whether c ends a tag name or separates attributes (CR
-// counts: the input stream turns it into LF).
-func isHTMLSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
-}
-
-// eqFold reports whether a equals the lower-case ASCII b, folding only ASCII
-// letters (as the HTML tokenizer does: strings.EqualFold folds more, and
-// strings.ToLower can change a string's length).
-func eqFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		c := a[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // htmlTrans is a text node's effect on the state, for every start state.

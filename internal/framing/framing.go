@@ -46,7 +46,11 @@
 // HTML tokenizer does.
 package framing
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/runnelhq/runnel/internal/htmlutil"
+)
 
 // Start is where late HTML begins.
 type Start uint8
@@ -205,38 +209,6 @@ func (f *framer) drop(p int) {
 
 // ---- tokenizer ----
 
-func isASCIIAlpha(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-
-// isHTMLSpace reports whether c ends a tag name or separates attributes (CR
-// counts: the input stream turns it into LF).
-func isHTMLSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
-}
-
-// eqFold reports whether a equals the lower-case ASCII b, folding only ASCII
-// letters.
-func eqFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		c := a[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// hasPrefixFold reports whether s starts with the lower-case ASCII prefix,
-// folding only ASCII letters.
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && eqFold(s[:len(prefix)], prefix)
-}
-
 // tagInfo is a tag read by scanTag.
 type tagInfo struct {
 	name        string // as written
@@ -261,11 +233,11 @@ func scanTag(s string, p int) tagInfo {
 	)
 	var t tagInfo
 	i := p
-	for i < len(s) && !isHTMLSpace(s[i]) && s[i] != '/' && s[i] != '>' {
+	for i < len(s) && !htmlutil.IsSpace(s[i]) && s[i] != '/' && s[i] != '>' {
 		i++
 	}
 	t.name = s[p:i]
-	wantAttrs := eqFold(t.name, "font") || eqFold(t.name, "annotation-xml")
+	wantAttrs := htmlutil.EqualFoldLower(t.name, "font") || htmlutil.EqualFoldLower(t.name, "annotation-xml")
 	st := beforeName
 	if i < len(s) {
 		switch s[i] {
@@ -288,10 +260,10 @@ func scanTag(s string, p int) tagInfo {
 			valueStart = 0 // the encoding attribute had no value
 		}
 		n := s[nameStart:end]
-		if eqFold(n, "color") || eqFold(n, "face") || eqFold(n, "size") {
+		if htmlutil.EqualFoldLower(n, "color") || htmlutil.EqualFoldLower(n, "face") || htmlutil.EqualFoldLower(n, "size") {
 			t.fontBreak = true
 		}
-		if eqFold(n, "encoding") && !seenEncoding {
+		if htmlutil.EqualFoldLower(n, "encoding") && !seenEncoding {
 			seenEncoding = true
 			valueStart = -1 // the value, if any, is the encoding
 		}
@@ -304,7 +276,7 @@ func scanTag(s string, p int) tagInfo {
 		switch {
 		case strings.IndexByte(v, '&') >= 0 || !isASCII(v):
 			t.encoding = -1 // character references, or folding the parsers disagree on
-		case eqFold(v, "text/html") || eqFold(v, "application/xhtml+xml"):
+		case htmlutil.EqualFoldLower(v, "text/html") || htmlutil.EqualFoldLower(v, "application/xhtml+xml"):
 			t.encoding = 1
 		}
 	}
@@ -313,7 +285,7 @@ func scanTag(s string, p int) tagInfo {
 		switch st {
 		case beforeName:
 			switch {
-			case isHTMLSpace(c):
+			case htmlutil.IsSpace(c):
 				i++
 			case c == '/' || c == '>':
 				st = afterName
@@ -323,7 +295,7 @@ func scanTag(s string, p int) tagInfo {
 			}
 		case attrName:
 			switch {
-			case isHTMLSpace(c) || c == '/' || c == '>':
+			case htmlutil.IsSpace(c) || c == '/' || c == '>':
 				endName(i)
 				st = afterName
 			case c == '=':
@@ -335,7 +307,7 @@ func scanTag(s string, p int) tagInfo {
 			}
 		case afterName:
 			switch {
-			case isHTMLSpace(c):
+			case htmlutil.IsSpace(c):
 				i++
 			case c == '/':
 				st = selfClosing
@@ -352,7 +324,7 @@ func scanTag(s string, p int) tagInfo {
 			}
 		case beforeValue:
 			switch {
-			case isHTMLSpace(c):
+			case htmlutil.IsSpace(c):
 				i++
 			case c == '"' || c == '\'':
 				j := strings.IndexByte(s[i+1:], c)
@@ -372,7 +344,7 @@ func scanTag(s string, p int) tagInfo {
 			}
 		case unquoted:
 			switch {
-			case isHTMLSpace(c):
+			case htmlutil.IsSpace(c):
 				endValue(s[nameStart:i])
 				st = beforeName
 				i++
@@ -385,7 +357,7 @@ func scanTag(s string, p int) tagInfo {
 			}
 		case afterQuoted:
 			switch {
-			case isHTMLSpace(c):
+			case htmlutil.IsSpace(c):
 				st = beforeName
 				i++
 			case c == '/':
@@ -516,7 +488,7 @@ func (f *framer) run() {
 			break // a "<" at the end is text
 		}
 		switch c := s[i+1]; {
-		case isASCIIAlpha(c):
+		case htmlutil.IsASCIIAlpha(c):
 			t := scanTag(s, i+1)
 			if t.end < 0 {
 				f.drop(i) // an unfinished tag: the tokenizer drops it
@@ -560,7 +532,7 @@ func (f *framer) endTagOpen(i int) int {
 	}
 	c := s[i+2]
 	switch {
-	case isASCIIAlpha(c):
+	case htmlutil.IsASCIIAlpha(c):
 		t := scanTag(s, i+2)
 		if t.end < 0 {
 			f.drop(i)
@@ -613,7 +585,7 @@ func (f *framer) markupDeclaration(i int) int {
 			return len(s)
 		}
 		return end
-	case hasPrefixFold(rest, "doctype"):
+	case htmlutil.HasPrefixFoldLower(rest, "doctype"):
 		// A doctype ends at the first ">", quotes or not; there is no
 		// comment to read as a marker.
 		j := strings.IndexByte(rest, '>')
@@ -651,7 +623,7 @@ var rawTextNames = [...]string{"script", "style", "xmp", "iframe", "noembed", "n
 // content is raw text or escapable raw text, else "".
 func rawTextName(name string) string {
 	for _, n := range rawTextNames {
-		if eqFold(name, n) {
+		if htmlutil.EqualFoldLower(name, n) {
 			return n
 		}
 	}
@@ -662,9 +634,9 @@ func rawTextName(name string) string {
 // in <head>, without deciding the template's insertion mode.
 func inHeadName(name string) bool {
 	switch {
-	case eqFold(name, "script"), eqFold(name, "style"), eqFold(name, "template"), eqFold(name, "title"),
-		eqFold(name, "noframes"), eqFold(name, "base"), eqFold(name, "basefont"), eqFold(name, "bgsound"),
-		eqFold(name, "link"), eqFold(name, "meta"):
+	case htmlutil.EqualFoldLower(name, "script"), htmlutil.EqualFoldLower(name, "style"), htmlutil.EqualFoldLower(name, "template"), htmlutil.EqualFoldLower(name, "title"),
+		htmlutil.EqualFoldLower(name, "noframes"), htmlutil.EqualFoldLower(name, "base"), htmlutil.EqualFoldLower(name, "basefont"), htmlutil.EqualFoldLower(name, "bgsound"),
+		htmlutil.EqualFoldLower(name, "link"), htmlutil.EqualFoldLower(name, "meta"):
 		return true
 	}
 	return false
@@ -680,11 +652,11 @@ func breakout(t tagInfo) bool {
 	for _, n := range [...]string{"big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt",
 		"em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "img", "li", "listing", "menu", "meta",
 		"nobr", "ol", "pre", "ruby", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "ul", "var"} {
-		if eqFold(t.name, n) {
+		if htmlutil.EqualFoldLower(t.name, n) {
 			return true
 		}
 	}
-	return eqFold(t.name, "font") && t.fontBreak
+	return htmlutil.EqualFoldLower(t.name, "font") && t.fontBreak
 }
 
 // voidAtIP reports whether an HTML start tag at an integration point
@@ -693,7 +665,7 @@ func breakout(t tagInfo) bool {
 func voidAtIP(name string) bool {
 	for _, n := range [...]string{"area", "br", "embed", "hr", "img", "image", "input", "keygen", "wbr", "param",
 		"source", "track", "link", "meta", "base", "basefont", "bgsound", "frame"} {
-		if eqFold(name, n) {
+		if htmlutil.EqualFoldLower(name, n) {
 			return true
 		}
 	}
@@ -709,9 +681,9 @@ func (f *framer) atIP(name string) bool {
 	case ipHTML:
 		return true
 	case ipText:
-		return name == "" || !eqFold(name, "mglyph") && !eqFold(name, "malignmark")
+		return name == "" || !htmlutil.EqualFoldLower(name, "mglyph") && !htmlutil.EqualFoldLower(name, "malignmark")
 	case ipAnnot:
-		return eqFold(name, "svg")
+		return htmlutil.EqualFoldLower(name, "svg")
 	}
 	return false
 }
@@ -720,15 +692,15 @@ func (f *framer) atIP(name string) bool {
 func ipOf(ns uint8, t tagInfo) (uint8, bool) {
 	n := t.name
 	if ns == nsSVG {
-		if eqFold(n, "foreignobject") || eqFold(n, "desc") || eqFold(n, "title") {
+		if htmlutil.EqualFoldLower(n, "foreignobject") || htmlutil.EqualFoldLower(n, "desc") || htmlutil.EqualFoldLower(n, "title") {
 			return ipHTML, true
 		}
 		return ipNone, true
 	}
 	switch {
-	case eqFold(n, "mi"), eqFold(n, "mo"), eqFold(n, "mn"), eqFold(n, "ms"), eqFold(n, "mtext"):
+	case htmlutil.EqualFoldLower(n, "mi"), htmlutil.EqualFoldLower(n, "mo"), htmlutil.EqualFoldLower(n, "mn"), htmlutil.EqualFoldLower(n, "ms"), htmlutil.EqualFoldLower(n, "mtext"):
 		return ipText, true
-	case eqFold(n, "annotation-xml"):
+	case htmlutil.EqualFoldLower(n, "annotation-xml"):
 		switch t.encoding {
 		case 1:
 			return ipHTML, true
@@ -773,7 +745,7 @@ func (f *framer) closeTables(p int) {
 // list of active formatting elements that a cell's end can leave behind
 // (applet, marquee, object): such tags are made text.
 func markerElement(name string) bool {
-	return eqFold(name, "object") || eqFold(name, "applet") || eqFold(name, "marquee")
+	return htmlutil.EqualFoldLower(name, "object") || htmlutil.EqualFoldLower(name, "applet") || htmlutil.EqualFoldLower(name, "marquee")
 }
 
 // startTag handles a start tag at i; it returns where reading goes on.
@@ -783,9 +755,9 @@ func (f *framer) startTag(i int, t tagInfo) int {
 	case markerElement(name):
 		f.escape(i, t.end)
 		return t.end
-	case eqFold(name, "table"):
+	case htmlutil.EqualFoldLower(name, "table"):
 		f.tables++
-	case f.tables == 0 && (eqFold(name, "td") || eqFold(name, "th") || eqFold(name, "caption")):
+	case f.tables == 0 && (htmlutil.EqualFoldLower(name, "td") || htmlutil.EqualFoldLower(name, "th") || htmlutil.EqualFoldLower(name, "caption")):
 		f.cells = true
 	}
 	switch f.ctx {
@@ -811,22 +783,22 @@ func (f *framer) startTag(i int, t tagInfo) int {
 		return f.htmlStart(i, t)
 	case cColgroup:
 		switch {
-		case eqFold(name, "template"):
+		case htmlutil.EqualFoldLower(name, "template"):
 			f.openTemplate(cColgroup)
-		case rawTextName(name) != "" || eqFold(name, "plaintext"):
+		case rawTextName(name) != "" || htmlutil.EqualFoldLower(name, "plaintext"):
 			f.escape(i, t.end) // ignored by the specification; raw text to some parsers
 		}
 		return t.end
 	case cSelect:
 		switch {
-		case eqFold(name, "template"):
+		case htmlutil.EqualFoldLower(name, "template"):
 			f.openTemplate(cSelect)
-		case eqFold(name, "script"):
+		case htmlutil.EqualFoldLower(name, "script"):
 			return f.rawText(t.end, "script")
-		case eqFold(name, "option"), eqFold(name, "optgroup"), eqFold(name, "hr"):
-		case eqFold(name, "select"), eqFold(name, "input"):
+		case htmlutil.EqualFoldLower(name, "option"), htmlutil.EqualFoldLower(name, "optgroup"), htmlutil.EqualFoldLower(name, "hr"):
+		case htmlutil.EqualFoldLower(name, "select"), htmlutil.EqualFoldLower(name, "input"):
 			f.ctx = cHTML // both close the select
-		case rawTextName(name) != "" || eqFold(name, "plaintext"):
+		case rawTextName(name) != "" || htmlutil.EqualFoldLower(name, "plaintext"):
 			f.escape(i, t.end) // dropped by older parsers, raw text to newer ones
 		default:
 			f.ctx = cUnsure
@@ -834,7 +806,7 @@ func (f *framer) startTag(i int, t tagInfo) int {
 		return t.end
 	}
 	// cUnsure
-	if eqFold(name, "template") || rawTextName(name) != "" || eqFold(name, "plaintext") {
+	if htmlutil.EqualFoldLower(name, "template") || rawTextName(name) != "" || htmlutil.EqualFoldLower(name, "plaintext") {
 		f.escape(i, t.end)
 	}
 	return t.end
@@ -842,7 +814,7 @@ func (f *framer) startTag(i int, t tagInfo) int {
 
 // foreignStart handles a start tag that creates a foreign element.
 func (f *framer) foreignStart(i int, t tagInfo) int {
-	if eqFold(t.name, "template") {
+	if htmlutil.EqualFoldLower(t.name, "template") {
 		f.escape(i, t.end) // an SVG or MathML "template" would not be an HTML template
 		return t.end
 	}
@@ -863,21 +835,21 @@ func (f *framer) foreignStart(i int, t tagInfo) int {
 func (f *framer) htmlAtIP(i int, t tagInfo) int {
 	name := t.name
 	switch {
-	case eqFold(name, "template"):
+	case htmlutil.EqualFoldLower(name, "template"):
 		// An HTML template, in the specification; parsers differ on
 		// templates inside foreign content (golang.org/x/net/html ignores
 		// the rest of the document), so it is made text.
 		f.escape(i, t.end)
-	case eqFold(name, "svg"), eqFold(name, "math"):
+	case htmlutil.EqualFoldLower(name, "svg"), htmlutil.EqualFoldLower(name, "math"):
 		if !t.selfClosing {
 			ns := nsSVG
-			if eqFold(name, "math") {
+			if htmlutil.EqualFoldLower(name, "math") {
 				ns = nsMath
 			}
 			ip, _ := ipOf(ns, t)
 			f.fstack = append(f.fstack, felem{name: name, ns: ns, ip: ip})
 		}
-	case eqFold(name, "plaintext"):
+	case htmlutil.EqualFoldLower(name, "plaintext"):
 		f.escape(i, t.end)
 	case rawTextName(name) != "":
 		return f.rawText(t.end, rawTextName(name))
@@ -899,29 +871,29 @@ func (f *framer) htmlStart(i int, t tagInfo) int {
 		f.ctx = cHTML // the template's insertion mode is decided
 	}
 	switch {
-	case eqFold(name, "template"):
+	case htmlutil.EqualFoldLower(name, "template"):
 		outer := cHTML
 		if fresh {
 			outer = cFresh
 		}
 		f.openTemplate(outer)
-	case eqFold(name, "svg"), eqFold(name, "math"):
+	case htmlutil.EqualFoldLower(name, "svg"), htmlutil.EqualFoldLower(name, "math"):
 		if !t.selfClosing {
 			ns := nsSVG
-			if eqFold(name, "math") {
+			if htmlutil.EqualFoldLower(name, "math") {
 				ns = nsMath
 			}
 			ip, _ := ipOf(ns, t)
 			f.fstack = append(f.fstack[:f.base], felem{name: name, ns: ns, ip: ip})
 			f.ctx = cForeign
 		}
-	case eqFold(name, "plaintext"):
+	case htmlutil.EqualFoldLower(name, "plaintext"):
 		f.escape(i, t.end) // nothing would ever end it
 	case rawTextName(name) != "":
 		return f.rawText(t.end, rawTextName(name))
-	case eqFold(name, "select"):
+	case htmlutil.EqualFoldLower(name, "select"):
 		f.ctx = cSelect
-	case fresh && eqFold(name, "col"):
+	case fresh && htmlutil.EqualFoldLower(name, "col"):
 		f.ctx = cColgroup
 	}
 	return t.end
@@ -929,7 +901,7 @@ func (f *framer) htmlStart(i int, t tagInfo) int {
 
 // endTag handles an end tag at i.
 func (f *framer) endTag(i int, t tagInfo) {
-	if eqFold(t.name, "template") {
+	if htmlutil.EqualFoldLower(t.name, "template") {
 		if len(f.frames) == 0 {
 			f.escape(i, t.end) // it would close the carrier (or a template of the page)
 			return
@@ -939,11 +911,11 @@ func (f *framer) endTag(i int, t tagInfo) {
 		return
 	}
 	switch {
-	case eqFold(t.name, "table"):
+	case htmlutil.EqualFoldLower(t.name, "table"):
 		if f.tables > 0 {
 			f.tables--
 		}
-	case f.tables == 0 && (eqFold(t.name, "td") || eqFold(t.name, "th") || eqFold(t.name, "caption")):
+	case f.tables == 0 && (htmlutil.EqualFoldLower(t.name, "td") || htmlutil.EqualFoldLower(t.name, "th") || htmlutil.EqualFoldLower(t.name, "caption")):
 		f.cells = false
 	}
 	switch f.ctx {
@@ -962,9 +934,9 @@ func (f *framer) endTag(i int, t tagInfo) {
 		f.ctx = cUnsure
 	case cSelect:
 		switch {
-		case eqFold(t.name, "select"):
+		case htmlutil.EqualFoldLower(t.name, "select"):
 			f.ctx = cHTML
-		case eqFold(t.name, "option"), eqFold(t.name, "optgroup"):
+		case htmlutil.EqualFoldLower(t.name, "option"), htmlutil.EqualFoldLower(t.name, "optgroup"):
 		default:
 			f.ctx = cUnsure
 		}
@@ -1022,7 +994,7 @@ func (f *framer) rawText(p int, name string) int {
 // followed by a character that ends a tag name.
 func isEndTagAt(s string, i int, name string) bool {
 	j := i + 2 + len(name)
-	return j < len(s) && s[i+1] == '/' && eqFold(s[i+2:j], name) && (isHTMLSpace(s[j]) || s[j] == '/' || s[j] == '>')
+	return j < len(s) && s[i+1] == '/' && htmlutil.EqualFoldLower(s[i+2:j], name) && (htmlutil.IsSpace(s[j]) || s[j] == '/' || s[j] == '>')
 }
 
 // rawTextEnd returns the index of the end tag of a raw-text or escapable
@@ -1091,14 +1063,14 @@ func scriptEnd(s string, p int) (int, string) {
 				switch {
 				case isEndTagAt(s, i, "script"):
 					return i, ""
-				case i+1 < len(s) && isASCIIAlpha(s[i+1]):
+				case i+1 < len(s) && htmlutil.IsASCIIAlpha(s[i+1]):
 					// The double escape start state: "<script" and a
 					// character that ends a tag name.
 					j := i + 1
-					for j < len(s) && isASCIIAlpha(s[j]) {
+					for j < len(s) && htmlutil.IsASCIIAlpha(s[j]) {
 						j++
 					}
-					if j < len(s) && eqFold(s[i+1:j], "script") && (isHTMLSpace(s[j]) || s[j] == '/' || s[j] == '>') {
+					if j < len(s) && htmlutil.EqualFoldLower(s[i+1:j], "script") && (htmlutil.IsSpace(s[j]) || s[j] == '/' || s[j] == '>') {
 						st = double
 						i = j // the delimiter is consumed
 					} else {
@@ -1128,10 +1100,10 @@ func scriptEnd(s string, p int) (int, string) {
 					// The double escape end state: "</script" and a
 					// character that ends a tag name.
 					j := i + 2
-					for j < len(s) && isASCIIAlpha(s[j]) {
+					for j < len(s) && htmlutil.IsASCIIAlpha(s[j]) {
 						j++
 					}
-					if j < len(s) && eqFold(s[i+2:j], "script") && (isHTMLSpace(s[j]) || s[j] == '/' || s[j] == '>') {
+					if j < len(s) && htmlutil.EqualFoldLower(s[i+2:j], "script") && (htmlutil.IsSpace(s[j]) || s[j] == '/' || s[j] == '>') {
 						st = escaped
 						i = j
 					} else {
