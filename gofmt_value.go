@@ -16,12 +16,17 @@ import (
 // walk, is written by a printer that writes as fmt does but writes [...]
 // or map[...] for a list or a map met again inside itself, and stops at
 // maxValueDepth and maxPrint bytes.
-func goSprint(v any) string {
+func goSprint(v any) string { return goSprintStop(v, nil, 0) }
+
+// goSprintStop is goSprint that gives up (with the text so far) when stop,
+// called every 1024 values, returns true, or past max bytes (when
+// positive).
+func goSprintStop(v any, stop func() bool, max int) string {
 	w := fmtWalk{}
 	if w.safe(reflect.ValueOf(v), 0) {
 		return fmt.Sprint(v)
 	}
-	p := fmtPrinter{}
+	p := fmtPrinter{stop: stop, max: max}
 	p.value(reflect.ValueOf(v), 0)
 	return p.b.String()
 }
@@ -114,9 +119,26 @@ func (w *fmtWalk) safe(rv reflect.Value, depth int) bool {
 type fmtPrinter struct {
 	b    strings.Builder
 	open []containerID
+	// stop, max, n and halted are as printer's (repr.go).
+	stop   func() bool
+	max    int
+	n      int
+	halted bool
 }
 
-func (p *fmtPrinter) full() bool { return p.b.Len() > maxPrint }
+// full reports whether the printer has written enough: more than maxPrint
+// or max bytes, or its stop function has said to stop.
+func (p *fmtPrinter) full() bool {
+	if p.halted || p.b.Len() > maxPrint || p.max > 0 && p.b.Len() > p.max {
+		return true
+	}
+	if p.stop != nil {
+		if p.n++; p.n%1024 == 0 && p.stop() {
+			p.halted = true
+		}
+	}
+	return p.halted
+}
 
 func (p *fmtPrinter) value(rv reflect.Value, depth int) {
 	switch {

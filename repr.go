@@ -251,6 +251,9 @@ func (s *state) printContainer(v any) (text string, ok bool) {
 		v = indirect(v)
 		switch reflect.ValueOf(v).Kind() {
 		case reflect.Slice, reflect.Array, reflect.Map:
+		case reflect.Struct:
+			// Printed as fmt prints it (toStr), and as bounded.
+			return goSprintStop(v, s.stopper(), int(max(s.eng.valueBound(), 0))), true
 		default:
 			return "", false
 		}
