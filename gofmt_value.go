@@ -26,7 +26,7 @@ func goSprintStop(v any, stop func() bool, max int) string {
 	if w.safe(reflect.ValueOf(v), 0) {
 		return fmt.Sprint(v)
 	}
-	p := fmtPrinter{stop: stop, max: max}
+	p := fmtPrinter{printBound: printBound{stop: stop, max: max}}
 	p.value(reflect.ValueOf(v), 0)
 	return p.b.String()
 }
@@ -119,26 +119,11 @@ func (w *fmtWalk) safe(rv reflect.Value, depth int) bool {
 type fmtPrinter struct {
 	b    strings.Builder
 	open []containerID
-	// stop, max, n and halted are as printer's (repr.go).
-	stop   func() bool
-	max    int
-	n      int
-	halted bool
+	printBound
 }
 
-// full reports whether the printer has written enough: more than maxPrint
-// or max bytes, or its stop function has said to stop.
-func (p *fmtPrinter) full() bool {
-	if p.halted || p.b.Len() > maxPrint || p.max > 0 && p.b.Len() > p.max {
-		return true
-	}
-	if p.stop != nil {
-		if p.n++; p.n%1024 == 0 && p.stop() {
-			p.halted = true
-		}
-	}
-	return p.halted
-}
+// full reports whether the printer has written enough (see printBound).
+func (p *fmtPrinter) full() bool { return p.reached(p.b.Len()) }
 
 func (p *fmtPrinter) value(rv reflect.Value, depth int) {
 	switch {

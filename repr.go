@@ -57,6 +57,11 @@ func idOf(rv reflect.Value) (containerID, bool) {
 type printer struct {
 	b    strings.Builder
 	open []containerID
+	printBound
+}
+
+// printBound is where a printer of values stops (printer, fmtPrinter).
+type printBound struct {
 	// stop, when set, is called every 1024 items; once it returns true
 	// the printer writes no more items (halted).
 	stop   func() bool
@@ -73,8 +78,12 @@ const maxPrint = DefaultMaxValueBytes
 
 // full reports whether the printer has written more than maxPrint bytes,
 // or its stop function has said to stop.
-func (p *printer) full() bool {
-	if p.halted || p.b.Len() > maxPrint || p.max > 0 && p.b.Len() > p.max {
+func (p *printer) full() bool { return p.reached(p.b.Len()) }
+
+// reached reports whether a printer that has written n bytes should write
+// no more items.
+func (p *printBound) reached(n int) bool {
+	if p.halted || n > maxPrint || p.max > 0 && n > p.max {
 		return true
 	}
 	if p.stop != nil {
@@ -229,7 +238,7 @@ func containerStr(v any) string { return containerStrStop(v, nil, 0) }
 // when stop, called every 1024 items, returns true, or past max bytes
 // (when positive).
 func containerStrStop(v any, stop func() bool, max int) string {
-	p := printer{stop: stop, max: max}
+	p := printer{printBound: printBound{stop: stop, max: max}}
 	if m, ok := v.(*OrderedMap); ok {
 		p.ordered(m)
 	} else {
