@@ -83,13 +83,13 @@ var untrustedFilters = []string{
 // autoescape (turning escaping off), and the streaming tags defer, await
 // and flush (delivery is the application's layout's business); every
 // built-in filter but safe and safeseq (data stays escaped) and pprint;
-// and Django's libraries i18n, l10n, static and tz, if registered. Each
+// and Django's libraries humanize, i18n, l10n, static and tz, if registered. Each
 // call returns new slices, which the caller may change.
 func UntrustedAllowlist() Allowlist {
 	return Allowlist{
 		Tags:      slices.Clone(untrustedTags),
 		Filters:   slices.Clone(untrustedFilters),
-		Libraries: []string{"i18n", "l10n", "static", "tz"},
+		Libraries: []string{"humanize", "i18n", "l10n", "static", "tz"},
 	}
 }
 

@@ -1,6 +1,7 @@
 // Package templatetags registers the optional tag libraries that Django
 // ships, each a package of its own written against runnel's public tag API:
 //
+//	humanize {% load humanize %} github.com/runnelhq/runnel/templatetags/humanize
 //	i18n    {% load i18n %}    github.com/runnelhq/runnel/templatetags/i18n
 //	l10n    {% load l10n %}    github.com/runnelhq/runnel/templatetags/l10n
 //	static  {% load static %}  github.com/runnelhq/runnel/templatetags/static
@@ -21,6 +22,7 @@ package templatetags
 
 import (
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/templatetags/humanize"
 	"github.com/runnelhq/runnel/templatetags/i18n"
 	"github.com/runnelhq/runnel/templatetags/l10n"
 	"github.com/runnelhq/runnel/templatetags/static"
@@ -31,10 +33,11 @@ import (
 // default settings.
 func All() runnel.Option {
 	libs := map[string]*runnel.Library{
-		"i18n":   i18n.Library(),
-		"l10n":   l10n.Library(),
-		"static": static.Library(static.Options{}),
-		"tz":     tz.Library(),
+		"humanize": humanize.Library(humanize.Options{}),
+		"i18n":     i18n.Library(),
+		"l10n":     l10n.Library(),
+		"static":   static.Library(static.Options{}),
+		"tz":       tz.Library(),
 	}
 	return func(e *runnel.Engine) {
 		for name, lib := range libs {
