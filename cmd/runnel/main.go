@@ -37,7 +37,9 @@ func main() {
 
 const usage = `usage:
   runnel render [-dir DIR] [-data FILE.json] NAME   render template NAME to stdout
-  runnel check DIR                                  parse every template under DIR
+  runnel check [-ext LIST] DIR                      parse every template under DIR
+                                                    (-ext: the file endings that are templates,
+                                                    default .html,.htm,.txt,.xml,.svg,.tmpl,.djhtml)
   runnel explain [-dir DIR] [-json] NAME            explain how template NAME will stream
 `
 
@@ -199,12 +201,33 @@ func decodeValue(dec *json.Decoder) (any, error) {
 	return tok, nil
 }
 
+// templateExts are the file endings runnel check treats as templates by
+// default: those of HTML, text and XML templates. Files of other kinds
+// (.json, .js, .css, .md) in a template directory are usually static
+// data, not templates, and parsing them reports errors that are not.
+const templateExts = ".html,.htm,.txt,.xml,.svg,.tmpl,.djhtml"
+
 func check(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
+	fl := flag.NewFlagSet("check", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	extList := fl.String("ext", templateExts, "comma-separated file endings of the templates to check")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if fl.NArg() != 1 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	root := args[0]
+	exts := map[string]bool{}
+	for _, e := range strings.Split(*extList, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			if !strings.HasPrefix(e, ".") {
+				e = "." + e
+			}
+			exts[strings.ToLower(e)] = true
+		}
+	}
+	root := fl.Arg(0)
 	fsys := os.DirFS(root)
 	eng := runnel.New(fsys, templatetags.All())
 	var names []string
@@ -218,8 +241,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 			}
 			return nil
 		}
-		switch path.Ext(p) {
-		case ".html", ".htm", ".txt", ".xml", ".tmpl", ".djhtml", ".jinja", ".svg", ".csv", ".md", ".json", ".js", ".css":
+		if exts[strings.ToLower(path.Ext(p))] {
 			names = append(names, p)
 		}
 		return nil

@@ -86,7 +86,14 @@ func TestCheck(t *testing.T) {
 	}
 	out.Reset()
 	errb.Reset()
-	okDir := writeFiles(t, map[string]string{"ok.html": "fine"})
+	// Static files beside the templates are not templates, unless -ext
+	// says so.
+	okDir := writeFiles(t, map[string]string{"ok.html": "fine", "data.json": `{"a": "{% nope %}"}`, "app.js": "let s = '{% x';", "README.md": "{% nope %}"})
+	if code := run([]string{"check", "-ext", "html,.JSON", okDir}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "2 templates checked, 1 with errors") {
+		t.Errorf("-ext html,.JSON: exit %d, %s", code, errb.String())
+	}
+	out.Reset()
+	errb.Reset()
 	if code := run([]string{"check", okDir}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
