@@ -29,8 +29,9 @@ import (
 // "must have a first argument of 'context'" errors (a Go function declares
 // a TagContext parameter by type, so it cannot be misdeclared), use_l10n and
 // current_app (no such context attributes), test_no_render_side_effect
-// (nodelist mutation), the library import errors and eggs (Python imports),
-// and simple_block_tag (Django 5.2), which runnel's Library does not have.
+// (nodelist mutation), and the library import errors and eggs (Python
+// imports). simple_block_tag (Django 5.2) is Library.SimpleBlockTag, whose
+// end_name is its second argument.
 
 // pyJoin joins values with ", " as str() would show them.
 func pyJoin(vals []any) string {
@@ -142,7 +143,93 @@ func customLib() *Library {
 	}}
 	l.SimpleTag("minustwo", func(v int) int { return v - 2 })
 	l.SimpleTag("minusone", func(v int) int { return v - 1 })
+	addBlockTags(l)
 	return l
+}
+
+// addBlockTags adds custom.py's simple block tags (Django 5.2).
+func addBlockTags(l *Library) {
+	l.SimpleBlockTag("div", "", func(content SafeString, kw map[string]any) SafeString {
+		id, ok := kw["id"]
+		if !ok {
+			id = "test"
+		}
+		return SafeString(fmt.Sprintf("<div id='%s'>%s</div>", toStr(id), content))
+	})
+	l.SimpleBlockTag("one_param_block", "", func(content string, arg any) string {
+		return fmt.Sprintf("one_param_block - Expected result: %s with content %s", toStr(arg), content)
+	})
+	l.SimpleBlockTag("explicit_no_context_block", "", func(content string, arg any) string {
+		return fmt.Sprintf("explicit_no_context_block - Expected result: %s with content %s", toStr(arg), content)
+	})
+	l.SimpleBlockTag("no_params_with_context_block", "", func(c TagContext, content string) string {
+		v, _ := c.Get("value")
+		return fmt.Sprintf("no_params_with_context_block - Expected result (context value: %s) (content value: %s)", toStr(v), content)
+	})
+	l.SimpleBlockTag("params_and_context_block", "", func(c TagContext, content string, arg any) string {
+		v, _ := c.Get("value")
+		return fmt.Sprintf("params_and_context_block - Expected result (context value: %s) (content value: %s): %s", toStr(v), content, toStr(arg))
+	})
+	l.SimpleBlockTag("simple_two_params_block", "", func(content string, one, two any) string {
+		return fmt.Sprintf("simple_two_params_block - Expected result (content value: %s): %s, %s", content, toStr(one), toStr(two))
+	})
+	l.SimpleBlockTag("simple_keyword_only_param_block", "", func(content string, kw map[string]any) (string, error) {
+		v, ok := kw["kwarg"]
+		if !ok {
+			return "", fmt.Errorf("'simple_keyword_only_param_block' did not receive value(s) for the argument(s): 'kwarg'")
+		}
+		return fmt.Sprintf("simple_keyword_only_param_block - Expected result (content value: %s): %s", content, toStr(v)), nil
+	})
+	l.SimpleBlockTag("simple_keyword_only_default_block", "", func(content string, kw map[string]any) string {
+		v, ok := kw["kwarg"]
+		if !ok {
+			v = 42
+		}
+		return fmt.Sprintf("simple_keyword_only_default_block - Expected result (content value: %s): %s", content, toStr(v))
+	})
+	l.SimpleBlockTag("simple_one_default_block", "", func(content string, kw map[string]any, args ...any) (string, error) {
+		if len(args) > 2 {
+			return "", fmt.Errorf("'simple_one_default_block' received too many positional arguments")
+		}
+		for k := range kw {
+			if k != "one" && k != "two" {
+				return "", fmt.Errorf("'simple_one_default_block' received unexpected keyword argument '%s'", k)
+			}
+		}
+		var one any
+		if len(args) > 0 {
+			one, args = args[0], args[1:]
+		}
+		v := oneDefault(one, args, kw)
+		return fmt.Sprintf("simple_one_default_block - Expected result (content value: %s): %s, %s", content, toStr(v[0]), toStr(v[1])), nil
+	})
+	l.SimpleBlockTag("simple_unlimited_args_block", "", func(content string, one any, rest ...any) string {
+		return fmt.Sprintf("simple_unlimited_args_block - Expected result (content value: %s): %s", content, pyJoin(oneDefault(one, rest, nil)))
+	})
+	l.SimpleBlockTag("simple_only_unlimited_args_block", "", func(content string, args ...any) string {
+		return fmt.Sprintf("simple_only_unlimited_args_block - Expected result (content value: %s): %s", content, pyJoin(args))
+	})
+	l.SimpleBlockTag("simple_unlimited_args_kwargs_block", "", func(content string, one any, kw map[string]any, rest ...any) string {
+		return fmt.Sprintf("simple_unlimited_args_kwargs_block - Expected result (content value: %s): %s / %s", content, pyJoin(oneDefault(one, rest, nil)), sortedKwargs(kw))
+	})
+	l.SimpleBlockTag("escape_naive_block", "", func(c TagContext, content string) string {
+		v, _ := c.Get("name")
+		return fmt.Sprintf("Hello %s: %s!", toStr(v), content)
+	})
+	l.SimpleBlockTag("escape_explicit_block", "", func(c TagContext, content string) SafeString {
+		v, _ := c.Get("name")
+		return SafeString(htmlutil.Escape(fmt.Sprintf("Hello %s: %s!", toStr(v), content)))
+	})
+	l.SimpleBlockTag("escape_format_html_block", "", func(c TagContext, content SafeString) SafeString {
+		v, _ := c.Get("name")
+		return SafeString("Hello " + string(conditionalEscape(v)) + ": " + string(content) + "!")
+	})
+	l.SimpleBlockTag("simple_block_tag_with_end_name", "stop", func(content string) string {
+		return "end_name - " + content
+	})
+	l.SimpleBlockTag("repeat", "", func(content SafeString, n int) SafeString {
+		return SafeString(strings.Repeat(string(content), max(n, 0)))
+	})
 }
 
 // djCounterNode is custom.py's CounterNode: a node that counts its renders,
@@ -386,5 +473,112 @@ func TestDjangoInclusionRenderContextIsCleared(t *testing.T) {
 	got := renderCustom(t, e, "{% load inclusion %}{% inclusion_extends1 %}{% inclusion_extends2 %}", nil)
 	if strings.TrimSpace(got) != "one\ntwo" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+// ---- test_custom.py: SimpleBlockTagTests (Django 5.2) ----
+
+func TestDjangoSimpleBlockTags(t *testing.T) {
+	e := customEngine()
+	c := map[string]any{"value": 42}
+	templates := [][2]string{
+		{"{% load custom %}{% div %}content{% enddiv %}", "<div id='test'>content</div>"},
+		{"{% load custom %}{% one_param_block 37 %}inner{% endone_param_block %}", "one_param_block - Expected result: 37 with content inner"},
+		{"{% load custom %}{% explicit_no_context_block 37 %}inner{% endexplicit_no_context_block %}", "explicit_no_context_block - Expected result: 37 with content inner"},
+		{"{% load custom %}{% no_params_with_context_block %}inner{% endno_params_with_context_block %}", "no_params_with_context_block - Expected result (context value: 42) (content value: inner)"},
+		{"{% load custom %}{% params_and_context_block 37 %}inner{% endparams_and_context_block %}", "params_and_context_block - Expected result (context value: 42) (content value: inner): 37"},
+		{"{% load custom %}{% simple_two_params_block 37 42 %}inner{% endsimple_two_params_block %}", "simple_two_params_block - Expected result (content value: inner): 37, 42"},
+		{"{% load custom %}{% simple_keyword_only_param_block kwarg=37 %}thirty seven{% endsimple_keyword_only_param_block %}", "simple_keyword_only_param_block - Expected result (content value: thirty seven): 37"},
+		{"{% load custom %}{% simple_keyword_only_default_block %}forty two{% endsimple_keyword_only_default_block %}", "simple_keyword_only_default_block - Expected result (content value: forty two): 42"},
+		{"{% load custom %}{% simple_keyword_only_default_block kwarg=37 %}thirty seven{% endsimple_keyword_only_default_block %}", "simple_keyword_only_default_block - Expected result (content value: thirty seven): 37"},
+		{"{% load custom %}{% simple_one_default_block 37 %}inner{% endsimple_one_default_block %}", "simple_one_default_block - Expected result (content value: inner): 37, hi"},
+		{`{% load custom %}{% simple_one_default_block 37 two="hello" %}inner{% endsimple_one_default_block %}`, "simple_one_default_block - Expected result (content value: inner): 37, hello"},
+		{`{% load custom %}{% simple_one_default_block one=99 two="hello" %}inner{% endsimple_one_default_block %}`, "simple_one_default_block - Expected result (content value: inner): 99, hello"},
+		{"{% load custom %}{% simple_one_default_block 37 42 %}inner{% endsimple_one_default_block %}", "simple_one_default_block - Expected result (content value: inner): 37, 42"},
+		{"{% load custom %}{% simple_unlimited_args_block 37 %}thirty seven{% endsimple_unlimited_args_block %}", "simple_unlimited_args_block - Expected result (content value: thirty seven): 37, hi"},
+		{"{% load custom %}{% simple_unlimited_args_block 37 42 56 89 %}numbers{% endsimple_unlimited_args_block %}", "simple_unlimited_args_block - Expected result (content value: numbers): 37, 42, 56, 89"},
+		{"{% load custom %}{% simple_only_unlimited_args_block %}inner{% endsimple_only_unlimited_args_block %}", "simple_only_unlimited_args_block - Expected result (content value: inner): "},
+		{"{% load custom %}{% simple_only_unlimited_args_block 37 42 56 89 %}numbers{% endsimple_only_unlimited_args_block %}", "simple_only_unlimited_args_block - Expected result (content value: numbers): 37, 42, 56, 89"},
+		{`{% load custom %}{% simple_unlimited_args_kwargs_block 37 40|add:2 56 eggs="scrambled" four=1|add:3 %}inner content{% endsimple_unlimited_args_kwargs_block %}`, "simple_unlimited_args_kwargs_block - Expected result (content value: inner content): 37, 42, 56 / eggs=scrambled, four=4"},
+		// test_simple_block_tag_with_end_name (a custom end_name) and the
+		// "as" form, with a body rendered once.
+		{"{% load custom %}{% simple_block_tag_with_end_name %}inner{% stop %}", "end_name - inner"},
+		{"{% load custom %}{% repeat 2 as bar %}foo{% endrepeat %}{{ bar }}{{ bar|upper }}", "foofooFOOFOO"},
+		{"{% load custom %}{% repeat 3 %}{% cycle 'a' 'b' %}{% endrepeat %}", "aaa"},
+	}
+	for _, tc := range templates {
+		if got := renderCustom(t, e, tc[0], c); got != tc[1] {
+			t.Errorf("%s\n got: %q\nwant: %q", tc[0], got, tc[1])
+		}
+	}
+}
+
+func TestDjangoSimpleBlockTagErrors(t *testing.T) {
+	e := customEngine()
+	compileErrs := [][2]string{
+		{"'simple_two_params_block' received too many positional arguments", "{% load custom %}{% simple_two_params_block 37 42 56 %}{% endsimple_two_params_block %}"},
+		{"'simple_keyword_only_param_block' received multiple values for keyword argument 'kwarg'", "{% load custom %}{% simple_keyword_only_param_block kwarg=42 kwarg=37 %}{% endsimple_keyword_only_param_block %}"},
+		{"'simple_keyword_only_default_block' received multiple values for keyword argument 'kwarg'", "{% load custom %}{% simple_keyword_only_default_block kwarg=42 kwarg=37 %}{% endsimple_keyword_only_default_block %}"},
+		{"'simple_unlimited_args_kwargs_block' received some positional argument(s) after some keyword argument(s)", `{% load custom %}{% simple_unlimited_args_kwargs_block 37 40|add:2 eggs="scrambled" 56 four=1|add:3 %}{% endsimple_unlimited_args_kwargs_block %}`},
+		{"'simple_unlimited_args_kwargs_block' received multiple values for keyword argument 'eggs'", `{% load custom %}{% simple_unlimited_args_kwargs_block 37 eggs="scrambled" eggs="scrambled" %}{% endsimple_unlimited_args_kwargs_block %}`},
+		{"Unclosed tag on line 1: 'div'. Looking for one of: enddiv.", "{% load custom %}{% div %}Some content"},
+		{"Unclosed tag on line 1: 'simple_one_default_block'. Looking for one of: endsimple_one_default_block.", "{% load custom %}{% simple_one_default_block %}Some content"},
+		{"'one_param_block' received unexpected keyword argument 'three'", `{% load custom %}{% one_param_block 99 three="foo" %}{% endone_param_block %}`},
+		{"'simple_two_params_block' did not receive value(s) for the argument(s)", "{% load custom %}{% simple_two_params_block 37 %}{% endsimple_two_params_block %}"},
+	}
+	for _, tc := range compileErrs {
+		_, err := e.Parse("", tc[1])
+		if err == nil || !strings.Contains(err.Error(), tc[0]) {
+			t.Errorf("%s: want error %q, got %v", tc[1], tc[0], err)
+		}
+	}
+	// The functions that take ...any or a keyword map check their own
+	// arguments, when called (Django checks names when compiling).
+	runErrs := [][2]string{
+		{"'simple_one_default_block' received unexpected keyword argument 'three'", `{% load custom %}{% simple_one_default_block 99 two="hello" three="foo" %}{% endsimple_one_default_block %}`},
+		{"'simple_one_default_block' received too many positional arguments", "{% load custom %}{% simple_one_default_block 37 42 56 %}{% endsimple_one_default_block %}"},
+		{"'simple_keyword_only_param_block' did not receive value(s) for the argument(s): 'kwarg'", "{% load custom %}{% simple_keyword_only_param_block %}{% endsimple_keyword_only_param_block %}"},
+	}
+	for _, tc := range runErrs {
+		tmpl, err := e.Parse("", tc[1])
+		if err == nil {
+			_, err = tmpl.RenderString(context.Background(), nil)
+		}
+		if err == nil || !strings.Contains(err.Error(), tc[0]) {
+			t.Errorf("%s: want error %q, got %v", tc[1], tc[0], err)
+		}
+	}
+}
+
+func TestDjangoSimpleBlockTagEscaping(t *testing.T) {
+	e := customEngine()
+	name := map[string]any{"name": "Jack & Jill"}
+	for _, tc := range [][2]string{
+		{"{% load custom %}{% div %}{{ name }}{% enddiv %}", "<div id='test'>Jack &amp; Jill</div>"},
+		{"{% load custom %}{% escape_naive_block %}{{ name }} again{% endescape_naive_block %}", "Hello Jack &amp; Jill: Jack &amp;amp; Jill again!"},
+		{"{% load custom %}{% escape_explicit_block %}again{% endescape_explicit_block %}", "Hello Jack &amp; Jill: again!"},
+		{"{% load custom %}{% escape_format_html_block %}again{% endescape_format_html_block %}", "Hello Jack &amp; Jill: again!"},
+	} {
+		if got := renderCustom(t, e, tc[0], name); got != tc[1] {
+			t.Errorf("%s\n got: %q\nwant: %q", tc[0], got, tc[1])
+		}
+	}
+}
+
+func TestSimpleBlockTagNeedsContent(t *testing.T) {
+	for _, fn := range []any{
+		func() string { return "" },
+		func(TagContext) string { return "" },
+		func(n int) string { return "" },
+	} {
+		func() {
+			defer func() {
+				r := recover()
+				if r == nil || !strings.Contains(fmt.Sprint(r), "must have a first argument of 'content'") {
+					t.Errorf("%T: got panic %v", fn, r)
+				}
+			}()
+			NewLibrary().SimpleBlockTag("bad", "", fn)
+		}()
 	}
 }

@@ -110,6 +110,42 @@ func (l *Library) SimpleTag(name string, fn any) *Library {
 	return l
 }
 
+// SimpleBlockTag registers a block tag {% name … %}…{% end %} that calls
+// fn with its rendered body and its arguments, like Django 5.2's
+// @register.simple_block_tag. end is the end tag's name ("" means
+// "end"+name, Django's default end_name).
+//
+// fn has the forms [Library.SimpleTag] accepts, with one more parameter:
+// the body's rendered text, the first parameter after the optional
+// context.Context and [TagContext] (Django's "content"), of type string,
+// [SafeString] or any. The body is rendered where the tag is, with the
+// tag's variables, and is complete (its late data resolved) before fn is
+// called; it is already escaped, so fn should not escape it again. fn's
+// result is escaped unless it is a [SafeString], and
+// {% name args as var %} stores it instead of writing it.
+func (l *Library) SimpleBlockTag(name, end string, fn any) *Library {
+	f, err := adaptCallable(fn)
+	if err == nil && (f.fixed == 0 || !isContentType(f.t.In(f.first))) {
+		err = fmt.Errorf("must have a first argument of 'content' (a string, SafeString or any parameter after the optional context.Context and TagContext)")
+	}
+	if err != nil {
+		panic(fmt.Sprintf("runnel: simple block tag %q: %v", name, err))
+	}
+	if end == "" {
+		end = "end" + name
+	}
+	l.tags[name] = &tagDef{shape: syntax.TagShape{End: end}, compile: func(c *compiler, t *syntax.TagNode) (node, error) {
+		return compileSimpleBlockTag(c, t, f)
+	}}
+	return l
+}
+
+// isContentType reports whether a parameter can receive a simple block
+// tag's rendered body.
+func isContentType(t reflect.Type) bool {
+	return t == reflect.TypeFor[string]() || t == reflect.TypeFor[SafeString]() || t == anyType
+}
+
 // InclusionTag registers a tag that calls fn with the tag's arguments and
 // renders the template named tmpl with the map fn returns, like Django's
 // @register.inclusion_tag. fn has the same forms as for SimpleTag and must
@@ -302,6 +338,7 @@ var (
 	rendererType   = reflect.TypeFor[*Renderer]()
 	kwargsType     = reflect.TypeFor[map[string]any]()
 	tagContextType = reflect.TypeFor[TagContext]()
+	anyType        = reflect.TypeFor[any]()
 )
 
 func adaptCallable(fn any) (*callable, error) {

@@ -17,17 +17,40 @@ type simpleTagNode struct {
 	kwVals []*filterExpr
 	target string // "as" variable
 	tmpl   string // inclusion template
+	body   []node // a simple block tag's body ("content")
+	block  bool   // a simple block tag: body is the first positional argument
 }
 
 // compileSimpleTag parses "arg arg key=value … [as var]" the way Django's
 // parse_bits does, checking the arguments against fn's parameters.
 func compileSimpleTag(c *compiler, t *syntax.TagNode, fn *callable, tmpl string) (node, error) {
-	n := &simpleTagNode{pos: t.Pos, name: t.Name, fn: fn, tmpl: tmpl}
+	return compileTagArgs(c, t, &simpleTagNode{pos: t.Pos, name: t.Name, fn: fn, tmpl: tmpl})
+}
+
+// compileSimpleBlockTag compiles a simple block tag: its arguments as a
+// simple tag's, and its body, which fills the function's first positional
+// parameter.
+func compileSimpleBlockTag(c *compiler, t *syntax.TagNode, fn *callable) (node, error) {
+	body, err := c.body(t.Branches[0])
+	if err != nil {
+		return nil, err
+	}
+	return compileTagArgs(c, t, &simpleTagNode{pos: t.Pos, name: t.Name, fn: fn, body: body, block: true})
+}
+
+// compileTagArgs parses the arguments of a simple, inclusion or simple
+// block tag into n.
+func compileTagArgs(c *compiler, t *syntax.TagNode, n *simpleTagNode) (node, error) {
+	fn := n.fn
+	fixed := fn.fixed // positional parameters the template must fill
+	if n.block {
+		fixed--
+	}
 	if fn.vars {
 		c.opaque() // takes_context: it may read any variable
 	}
 	bits := syntax.SplitContents(t.Args)
-	if tmpl == "" && len(bits) >= 2 && bits[len(bits)-2] == "as" {
+	if n.tmpl == "" && len(bits) >= 2 && bits[len(bits)-2] == "as" {
 		n.target = bits[len(bits)-1]
 		bits = bits[:len(bits)-2]
 	}
@@ -56,25 +79,32 @@ func compileSimpleTag(c *compiler, t *syntax.TagNode, fn *callable, tmpl string)
 		if err != nil {
 			return nil, err
 		}
-		if len(n.args) == fn.fixed && !fn.variadic {
+		if len(n.args) == fixed && !fn.variadic {
 			return nil, fmt.Errorf("'%s' received too many positional arguments", t.Name)
 		}
 		n.args = append(n.args, fe)
 	}
-	if len(n.args) < fn.fixed {
-		return nil, fmt.Errorf("'%s' did not receive value(s) for the argument(s): %d more positional argument(s)", t.Name, fn.fixed-len(n.args))
+	if len(n.args) < fixed {
+		return nil, fmt.Errorf("'%s' did not receive value(s) for the argument(s): %d more positional argument(s)", t.Name, fixed-len(n.args))
 	}
 	return n, nil
 }
 
 func (n *simpleTagNode) render(s *state) error {
-	args := make([]any, len(n.args))
-	for i, fe := range n.args {
+	args := make([]any, 0, len(n.args)+1)
+	if n.block {
+		content, err := s.capture(n.body)
+		if err != nil {
+			return err
+		}
+		args = append(args, SafeString(content))
+	}
+	for _, fe := range n.args {
 		v, err := fe.resolve(s, false)
 		if err != nil {
 			return s.wrapErr(n.pos, err)
 		}
-		args[i] = definedOr(v, "")
+		args = append(args, definedOr(v, ""))
 	}
 	var kwargs map[string]any
 	if len(n.kwKeys) > 0 {
