@@ -83,7 +83,9 @@ var untrustedFilters = []string{
 // autoescape (turning escaping off), and the streaming tags defer, await
 // and flush (delivery is the application's layout's business); every
 // built-in filter but safe and safeseq (data stays escaped) and pprint;
-// and Django's libraries humanize, i18n, l10n, static and tz, if registered. Each
+// and Django's libraries humanize, i18n, l10n, static and tz, if registered
+// (not cache: fragment keys are shared by every template of the engine, so
+// one user's template could store a fragment another's shows). Each
 // call returns new slices, which the caller may change.
 func UntrustedAllowlist() Allowlist {
 	return Allowlist{

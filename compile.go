@@ -213,6 +213,7 @@ func (c *compiler) notALibrary(name string) error {
 // djangoLibraries are the packages of the libraries Django ships, named in
 // the error for a {% load %} of one the engine does not have.
 var djangoLibraries = map[string]string{
+	"cache":    "github.com/runnelhq/runnel/templatetags/cache",
 	"humanize": "github.com/runnelhq/runnel/templatetags/humanize",
 	"i18n":     "github.com/runnelhq/runnel/templatetags/i18n",
 	"l10n":     "github.com/runnelhq/runnel/templatetags/l10n",

@@ -199,6 +199,7 @@ func (n *deferNode) renderFallback(s *state, err error, timedOut bool) error {
 
 // renderOutOfOrder writes the placeholder and renders the body concurrently.
 func (n *deferNode) renderOutOfOrder(s *state) error {
+	s.out.spoilRecordings() // its content arrives after the body ends
 	st := s.streaming()
 	id := st.newID()
 	ph, err := s.capture(n.placeholder)

@@ -21,7 +21,7 @@
 //
 // Utility code (Django's date and number formats, HTML utilities, Python's
 // string semantics) lives in packages under internal/; the libraries a
-// template must {% load %} (humanize, i18n, l10n, static, tz) are packages under
+// template must {% load %} (cache, humanize, i18n, l10n, static, tz) are packages under
 // templatetags/, written against the public tag API ([Library.Tag],
 // [Renderer]). docs/architecture.md maps the packages and follows a request
 // from template source to bytes on the wire.

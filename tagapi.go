@@ -297,6 +297,28 @@ func (r *Renderer) RenderWith(ctx context.Context, b Body) error {
 	return err
 }
 
+// Record renders a body in place, streaming, as [Renderer.Render] does,
+// and also returns the text it wrote to the page: what a tag needs to store
+// a fragment while it streams (as {% cache %} does on a miss). replayable
+// is false when writing text back would not give the same page: the body
+// started an out-of-order {% defer %} section (whose content arrives after
+// the body ends), its text passed max bytes (0: the engine's
+// MaxValueBytes), or the output failed. On an error the text is not
+// complete.
+func (r *Renderer) Record(b Body, max int64) (text string, replayable bool, err error) {
+	if max <= 0 {
+		max = r.s.eng.valueBound()
+	}
+	out := r.s.out
+	rec := out.record(max)
+	err = r.s.renderNodes(b.nodes)
+	kept, ok := out.stopRecording(rec)
+	if err != nil || !ok {
+		return "", false, err
+	}
+	return string(kept), true, nil
+}
+
 // Capture renders a body into a string instead of the page. The body is
 // held in memory until it is complete: use it only when the tag needs its
 // whole content (to transform it, say).

@@ -43,6 +43,67 @@ type output struct {
 	// drains or grows, so that a render writing large values in a loop
 	// stops with it.
 	done context.Context
+	// recs are the recordings in progress (Renderer.Record), innermost
+	// last: each keeps a copy of what is written from its start on.
+	recs []*recording
+}
+
+// recording is a copy of the bytes an output writes while a body renders,
+// for a tag that stores a fragment as the page streams ({% cache %}).
+type recording struct {
+	kept []byte
+	// from is where the recording starts in the output's pending buffer.
+	from int
+	max  int64
+	// spoiled: the recorded bytes cannot be replayed (the body started an
+	// out-of-order section, passed max, or the output dropped bytes).
+	spoiled bool
+}
+
+// keep copies the pending bytes from each recording's start (or from
+// where it last kept).
+func (o *output) keep() {
+	for _, r := range o.recs {
+		if r.spoiled {
+			continue
+		}
+		if r.from > len(o.buf) {
+			r.spoiled = true
+			continue
+		}
+		r.kept = append(r.kept, o.buf[r.from:]...)
+		r.from = len(o.buf)
+		if r.max > 0 && int64(len(r.kept)) > r.max {
+			r.spoiled, r.kept = true, nil
+		}
+	}
+}
+
+// record starts a recording of what o writes from now on.
+func (o *output) record(max int64) *recording {
+	r := &recording{from: len(o.buf), max: max}
+	o.recs = append(o.recs, r)
+	return r
+}
+
+// stopRecording ends r, and returns what it kept;
+// ok is false when it cannot be replayed.
+func (o *output) stopRecording(r *recording) (kept []byte, ok bool) {
+	o.keep()
+	for i, q := range o.recs {
+		if q == r {
+			o.recs = append(o.recs[:i], o.recs[i+1:]...)
+			break
+		}
+	}
+	return r.kept, !r.spoiled
+}
+
+// spoilRecordings marks every recording in progress as not replayable.
+func (o *output) spoilRecordings() {
+	for _, r := range o.recs {
+		r.spoiled, r.kept = true, nil
+	}
 }
 
 func (o *output) WriteString(s string) {
@@ -105,6 +166,7 @@ func (o *output) spill() {
 		return
 	}
 	o.buf, o.next = o.buf[:0], flushSize
+	o.spoilRecordings()
 }
 
 // overflow is the error of a buffer past its bound.
@@ -134,7 +196,14 @@ func (o *output) drain() {
 	}
 	if o.err != nil {
 		o.buf = o.buf[:0] // a failed output keeps nothing
+		o.spoilRecordings()
 		return
+	}
+	if len(o.recs) > 0 {
+		o.keep()
+		for _, r := range o.recs {
+			r.from = 0 // the buffer starts again
+		}
 	}
 	_, o.err = o.dst.Write(o.buf)
 	o.wrote, o.dirty = true, true

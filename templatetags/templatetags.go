@@ -1,6 +1,7 @@
 // Package templatetags registers the optional tag libraries that Django
 // ships, each a package of its own written against runnel's public tag API:
 //
+//	cache    {% load cache %}    github.com/runnelhq/runnel/templatetags/cache
 //	humanize {% load humanize %} github.com/runnelhq/runnel/templatetags/humanize
 //	i18n    {% load i18n %}    github.com/runnelhq/runnel/templatetags/i18n
 //	l10n    {% load l10n %}    github.com/runnelhq/runnel/templatetags/l10n
@@ -22,6 +23,7 @@ package templatetags
 
 import (
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/templatetags/cache"
 	"github.com/runnelhq/runnel/templatetags/humanize"
 	"github.com/runnelhq/runnel/templatetags/i18n"
 	"github.com/runnelhq/runnel/templatetags/l10n"
@@ -33,6 +35,7 @@ import (
 // default settings.
 func All() runnel.Option {
 	libs := map[string]*runnel.Library{
+		"cache":    cache.Library(cache.Options{}),
 		"humanize": humanize.Library(humanize.Options{}),
 		"i18n":     i18n.Library(),
 		"l10n":     l10n.Library(),
