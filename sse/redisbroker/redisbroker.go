@@ -19,8 +19,9 @@
 //	http.Handle("GET /events", &sse.Handler{Broker: b, Topics: …})
 //	b.Publish(ctx, "prices", sse.HTMX("row", html))
 //
-// It lives in a module of its own so that runnel's core module does not
-// depend on a Redis client.
+// The module also has FragmentCache, a Redis store for the fragments of
+// {% cache %} (runnel/templatetags/cache). It lives in a module of its own
+// so that runnel's core module does not depend on a Redis client.
 package redisbroker
 
 import (
