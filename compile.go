@@ -94,6 +94,10 @@ func (c *compiler) Tag(name, args string, pos syntax.Pos) (syntax.TagShape, bool
 	}
 	d, ok := c.parseTags[name]
 	if !ok {
+		if d, ok = opaqueTagDef(c.parseTags, name); ok {
+			c.parseTags[name] = d
+			return d.shape, true, nil
+		}
 		return syntax.TagShape{}, false, c.notAllowedErr("tag", name)
 	}
 	return d.shape, true, nil
@@ -113,6 +117,9 @@ func (c *compiler) CheckFilter(f syntax.Filter) error {
 // the engine's allowlist leaves out.
 func (c *compiler) lookupFilter(filters map[string]*filterDef, f syntax.Filter) (*filterDef, error) {
 	if _, ok := filters[f.Name]; !ok {
+		if _, ok := filters[opaqueKey]; ok {
+			return opaqueFilter, nil
+		}
 		if err := c.notAllowedErr("filter", f.Name); err != nil {
 			return nil, err
 		}
@@ -159,6 +166,10 @@ func (c *compiler) load(args string, tags map[string]*tagDef, filters map[string
 		if !ok {
 			return c.notALibrary(libName)
 		}
+		if lib.opaque {
+			loadOpaque(bits[:len(bits)-2], tags, filters)
+			return nil
+		}
 		for _, n := range bits[:len(bits)-2] {
 			td, okT := lib.tags[n]
 			fd, okF := lib.filters[n]
@@ -181,6 +192,10 @@ func (c *compiler) load(args string, tags map[string]*tagDef, filters map[string
 		lib, ok := c.library(libName)
 		if !ok {
 			return c.notALibrary(libName)
+		}
+		if lib.opaque {
+			loadOpaque(nil, tags, filters)
+			continue
 		}
 		if tags != nil {
 			for k, v := range lib.tags {

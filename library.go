@@ -46,6 +46,7 @@ type tagDef struct {
 type Library struct {
 	filters map[string]*filterDef
 	tags    map[string]*tagDef
+	opaque  bool // a stand-in: see OpaqueLibrary
 }
 
 // NewLibrary returns an empty library.

@@ -2,8 +2,10 @@
 //
 // Usage:
 //
-//	runnel render [-dir DIR] [-data FILE.json] NAME   stream a rendered template to stdout
-//	runnel check DIR                                  parse every template under DIR, report every error
+//	runnel render [-dir DIR] [-data FILE.json] [-urls FILE.json] NAME
+//	                                     stream a rendered template to stdout
+//	runnel check [-ext LIST] [-libs LIST] DIR
+//	                                     parse every template under DIR, report every error
 //	runnel explain [-dir DIR] [-json] NAME            explain how template NAME will stream
 //
 // check exits with status 1 if any template has an error. explain prints
@@ -20,11 +22,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
-	"path"
-	"sort"
 	"strings"
 
 	"github.com/runnelhq/runnel"
@@ -36,10 +35,14 @@ func main() {
 }
 
 const usage = `usage:
-  runnel render [-dir DIR] [-data FILE.json] NAME   render template NAME to stdout
-  runnel check [-ext LIST] DIR                      parse every template under DIR
-                                                    (-ext: the file endings that are templates,
-                                                    default .html,.htm,.txt,.xml,.svg,.tmpl,.djhtml)
+  runnel render [-dir DIR] [-data FILE.json] [-urls FILE.json] NAME
+                                       render template NAME to stdout
+                                       (-urls: URL names and Django path() patterns for {% url %})
+  runnel check [-ext LIST] [-libs LIST] DIR
+                                       parse every template under DIR, report every error
+                                       (-ext: the file endings that are templates,
+                                       default .html,.htm,.txt,.xml,.svg,.tmpl,.djhtml;
+                                       -libs: the application's own tag libraries, accepted unchecked)
   runnel explain [-dir DIR] [-json] NAME            explain how template NAME will stream
 `
 
@@ -68,6 +71,7 @@ func render(args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	dir := fl.String("dir", ".", "template directory")
 	dataFile := fl.String("data", "", "JSON file with the template's data (an object)")
+	urlsFile := fl.String("urls", "", `JSON file mapping URL names to Django path() patterns for {% url %} ({"blog:detail": "/blog/<int:pk>/"})`)
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -87,9 +91,23 @@ func render(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	opts := []runnel.Option{templatetags.All()}
+	if *urlsFile != "" {
+		b, err := os.ReadFile(*urlsFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "runnel: %v\n", err)
+			return 1
+		}
+		var patterns map[string]string
+		if err := json.Unmarshal(b, &patterns); err != nil {
+			fmt.Fprintf(stderr, "runnel: %s: want an object of URL names and patterns: %v\n", *urlsFile, err)
+			return 1
+		}
+		opts = append(opts, runnel.WithURLResolver(runnel.URLMap(patterns)))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	eng := runnel.New(os.DirFS(*dir), templatetags.All())
+	eng := runnel.New(os.DirFS(*dir), opts...)
 	w := bufio.NewWriter(stdout)
 	err := eng.Render(ctx, w, fl.Arg(0), data)
 	if ferr := w.Flush(); err == nil {
@@ -201,16 +219,11 @@ func decodeValue(dec *json.Decoder) (any, error) {
 	return tok, nil
 }
 
-// templateExts are the file endings runnel check treats as templates by
-// default: those of HTML, text and XML templates. Files of other kinds
-// (.json, .js, .css, .md) in a template directory are usually static
-// data, not templates, and parsing them reports errors that are not.
-const templateExts = ".html,.htm,.txt,.xml,.svg,.tmpl,.djhtml"
-
 func check(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	extList := fl.String("ext", templateExts, "comma-separated file endings of the templates to check")
+	extList := fl.String("ext", strings.Join(runnel.DefaultTemplateExts, ","), "comma-separated file endings of the templates to check")
+	libList := fl.String("libs", "", "comma-separated names of the application's own tag libraries: templates may {% load %} them, and their tags and filters are accepted unchecked")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -218,48 +231,26 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	exts := map[string]bool{}
-	for _, e := range strings.Split(*extList, ",") {
-		if e = strings.TrimSpace(e); e != "" {
-			if !strings.HasPrefix(e, ".") {
-				e = "." + e
-			}
-			exts[strings.ToLower(e)] = true
+	opts := []runnel.Option{templatetags.All()}
+	for _, name := range strings.Split(*libList, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			opts = append(opts, runnel.WithLibrary(name, runnel.OpaqueLibrary()))
 		}
 	}
-	root := fl.Arg(0)
-	fsys := os.DirFS(root)
-	eng := runnel.New(fsys, templatetags.All())
-	var names []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if exts[strings.ToLower(path.Ext(p))] {
-			names = append(names, p)
-		}
-		return nil
-	})
-	if err != nil {
+	eng := runnel.New(os.DirFS(fl.Arg(0)), opts...)
+	names, err := eng.Check(runnel.CheckOptions{Exts: strings.Split(*extList, ",")})
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else if err != nil {
 		fmt.Fprintf(stderr, "runnel: %v\n", err)
 		return 1
 	}
-	sort.Strings(names)
-	bad := 0
-	for _, n := range names {
-		if _, err := eng.Template(n); err != nil {
-			bad++
-			fmt.Fprintf(stdout, "%v\n\n", err)
-		}
+	for _, err := range errs {
+		fmt.Fprintf(stdout, "%v\n\n", err)
 	}
-	fmt.Fprintf(stderr, "%d templates checked, %d with errors\n", len(names), bad)
-	if bad > 0 {
+	fmt.Fprintf(stderr, "%d templates checked, %d with errors\n", len(names), len(errs))
+	if len(errs) > 0 {
 		return 1
 	}
 	return 0

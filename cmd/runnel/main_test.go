@@ -158,3 +158,38 @@ func TestExplain(t *testing.T) {
 		t.Errorf("no name: exit %d", code)
 	}
 }
+
+// TestCheckLibs: with -libs, a template that loads the application's own
+// libraries has its other errors reported instead of only "not a
+// registered tag library".
+func TestCheckLibs(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"form.html": "{% load widget_tweaks shop_tags %}\n{% render_field form.f class+=\"x\" %}{% price p currency=\"EUR\" %}\n{{ x|nofilter }}\n{% if %}{% endif %}",
+	})
+	var out, errb bytes.Buffer
+	if code := run([]string{"check", dir}, &out, &errb); code != 1 || !strings.Contains(out.String(), "'widget_tweaks' is not a registered tag library") {
+		t.Fatalf("without -libs: exit %d\n%s", code, out.String())
+	}
+	out.Reset()
+	errb.Reset()
+	// The opaque libraries accept any filter after their load, so the
+	// error found is the {% if %} one on line 4.
+	code := run([]string{"check", "-libs", "widget_tweaks, shop_tags", dir}, &out, &errb)
+	if code != 1 || !strings.Contains(out.String(), "form.html:4:1: Unexpected end of expression in if tag.") {
+		t.Fatalf("with -libs: exit %d\n%s", code, out.String())
+	}
+}
+
+func TestRenderURLs(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"page.html": `<a href="{% url "blog:detail" pk=7 %}">{% url "home" %}</a>`,
+		"urls.json": `{"home": "/", "blog:detail": "/blog/<int:pk>/"}`,
+	})
+	var out, errb bytes.Buffer
+	if code := run([]string{"render", "-dir", dir, "-urls", filepath.Join(dir, "urls.json"), "page.html"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if got, want := out.String(), `<a href="/blog/7/">/</a>`; got != want {
+		t.Fatalf("got %q want %q", got, want)
+	}
+}
