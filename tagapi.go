@@ -95,6 +95,16 @@ func (p *TagParser) Bits() []string {
 	return append([]string{p.t.Name}, syntax.SplitContents(p.t.Args)...)
 }
 
+// EndTag returns the contents of the tag that ended a block tag's body
+// ("endfoo" or "endfoo name": what Django's parser.next_token() gives after
+// parser.parse(("endfoo",))), or "" for a tag without a body.
+func (p *TagParser) EndTag() string {
+	if p.t.End == nil {
+		return ""
+	}
+	return p.t.End.Contents
+}
+
 // Errorf returns a template syntax error at the tag, naming the template,
 // line and column.
 func (p *TagParser) Errorf(format string, args ...any) error {

@@ -367,3 +367,26 @@ func TestConditionalTagStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEndTag: a tag sees the tag that ended its body, as {% endblock name %}
+// checks its name.
+func TestEndTag(t *testing.T) {
+	lib := runnel.NewLibrary().Tag("section", runnel.TagSpec{End: "endsection"}, func(p *runnel.TagParser) (runnel.Node, error) {
+		name := p.Bits()[1]
+		if end := p.EndTag(); end != "endsection" && end != "endsection "+name {
+			return nil, p.Errorf("'%s' ended by '%s'", name, end)
+		}
+		body, err := p.Branches()[0].Body()
+		if err != nil {
+			return nil, err
+		}
+		return nodeFunc(func(r *runnel.Renderer) error { return r.Render(body) }), nil
+	})
+	e := runnel.New(nil, runnel.WithLibrary("s", lib))
+	if _, err := e.Parse("t", "{% load s %}{% section a %}x{% endsection a %}{% section b %}y{% endsection %}"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Parse("t", "{% load s %}{% section a %}x{% endsection b %}"); err == nil || !strings.Contains(err.Error(), "'a' ended by 'endsection b'") {
+		t.Fatalf("got %v", err)
+	}
+}
