@@ -150,6 +150,38 @@ func ExampleLibrary_Tag() {
 	//     ^
 }
 
+func ExampleLibrary_SimpleBlockTag() {
+	// Django 5.2's @register.simple_block_tag: the function gets the body,
+	// rendered (and escaped), and the tag's arguments.
+	lib := runnel.NewLibrary().SimpleBlockTag("card", "", func(content runnel.SafeString, title string) runnel.SafeString {
+		return runnel.SafeString(`<div class="card"><h3>`) + runnel.Escape(title) + "</h3>" + content + "</div>"
+	})
+	eng := runnel.New(nil, runnel.WithLibrary("cards", lib))
+	t := eng.MustParse("p", `{% load cards %}{% card "Q&A" %}<p>{{ text }}</p>{% endcard %}`)
+	out, _ := t.RenderString(context.Background(), map[string]any{"text": "1 < 2"})
+	fmt.Println(out)
+	// Output:
+	// <div class="card"><h3>Q&amp;A</h3><p>1 &lt; 2</p></div>
+}
+
+func ExampleEngine_Check() {
+	fsys := fstest.MapFS{
+		"ok.html":  {Data: []byte(`{% load shop %}{% price item %}`)},
+		"bad.html": {Data: []byte("{% load shop %}\n{% if %}{% endif %}")},
+	}
+	// The application's own library "shop" is stood in for; a test suite
+	// would register the real one.
+	eng := runnel.New(fsys, runnel.WithLibrary("shop", runnel.OpaqueLibrary()))
+	names, err := eng.Check(runnel.CheckOptions{})
+	fmt.Println(names)
+	fmt.Println(err)
+	// Output:
+	// [bad.html ok.html]
+	// bad.html:2:1: Unexpected end of expression in if tag.
+	//     {% if %}{% endif %}
+	//     ^
+}
+
 func ExampleGo() {
 	// Late values start before rendering and run concurrently; the page
 	// waits for each only where it uses it, flushing what it has first.
