@@ -5,11 +5,14 @@
 //	runnel render [-dir DIR] [-data FILE.json] NAME   stream a rendered template to stdout
 //	runnel check DIR                                  parse every template under DIR, report every error
 //	runnel explain [-dir DIR] [-json] NAME            explain how template NAME will stream
+//	runnel makemessages [-o FILE] [-ext LIST] DIR     extract the translatable strings into a .pot
 //
 // check exits with status 1 if any template has an error. explain prints
 // where the page's first flush can happen, what makes the renderer wait or
 // buffer, and how its {% defer %} sections are delivered (see
-// runnel.Engine.Explain).
+// runnel.Engine.Explain). makemessages writes the msgids Django's
+// makemessages extracts from templates ({% translate %}, {% blocktranslate %},
+// _("…")) as a gettext .pot file; see docs/translations.md.
 package main
 
 import (
@@ -41,6 +44,9 @@ const usage = `usage:
                                                     (-ext: the file endings that are templates,
                                                     default .html,.htm,.txt,.xml,.svg,.tmpl,.djhtml)
   runnel explain [-dir DIR] [-json] NAME            explain how template NAME will stream
+  runnel makemessages [-o FILE] [-ext LIST] DIR     extract the translatable strings of the templates
+                                                    under DIR into a .pot (-o: the file, default stdout;
+                                                    -ext as for check; runnel makemessages -h for more)
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -55,6 +61,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return check(args[1:], stdout, stderr)
 	case "explain":
 		return explain(args[1:], stdout, stderr)
+	case "makemessages":
+		return makemessages(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -218,8 +226,34 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	root := fl.Arg(0)
+	fsys := os.DirFS(root)
+	eng := runnel.New(fsys, templatetags.All())
+	names, err := templateFiles(fsys, *extList)
+	if err != nil {
+		fmt.Fprintf(stderr, "runnel: %v\n", err)
+		return 1
+	}
+	bad := 0
+	for _, n := range names {
+		if _, err := eng.Template(n); err != nil {
+			bad++
+			fmt.Fprintf(stdout, "%v\n\n", err)
+		}
+	}
+	fmt.Fprintf(stderr, "%d templates checked, %d with errors\n", len(names), bad)
+	if bad > 0 {
+		return 1
+	}
+	return 0
+}
+
+// templateFiles lists the templates of fsys, sorted: the files whose names
+// end with one of the comma-separated endings of extList, outside
+// directories whose names start with ".".
+func templateFiles(fsys fs.FS, extList string) ([]string, error) {
 	exts := map[string]bool{}
-	for _, e := range strings.Split(*extList, ",") {
+	for _, e := range strings.Split(extList, ",") {
 		if e = strings.TrimSpace(e); e != "" {
 			if !strings.HasPrefix(e, ".") {
 				e = "." + e
@@ -227,9 +261,6 @@ func check(args []string, stdout, stderr io.Writer) int {
 			exts[strings.ToLower(e)] = true
 		}
 	}
-	root := fl.Arg(0)
-	fsys := os.DirFS(root)
-	eng := runnel.New(fsys, templatetags.All())
 	var names []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -246,21 +277,12 @@ func check(args []string, stdout, stderr io.Writer) int {
 		}
 		return nil
 	})
-	if err != nil {
-		fmt.Fprintf(stderr, "runnel: %v\n", err)
-		return 1
-	}
 	sort.Strings(names)
-	bad := 0
-	for _, n := range names {
-		if _, err := eng.Template(n); err != nil {
-			bad++
-			fmt.Fprintf(stdout, "%v\n\n", err)
-		}
-	}
-	fmt.Fprintf(stderr, "%d templates checked, %d with errors\n", len(names), bad)
-	if bad > 0 {
-		return 1
-	}
-	return 0
+	return names, err
+}
+
+// readFile reads a template's source.
+func readFile(fsys fs.FS, name string) (string, error) {
+	b, err := fs.ReadFile(fsys, name)
+	return string(b), err
 }
