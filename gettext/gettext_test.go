@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -348,4 +349,57 @@ func BenchmarkGettext(b *testing.B) {
 	for b.Loop() {
 		c.Gettext(ctx, "Hello")
 	}
+}
+
+// TestEveryDjangoCatalog reads every catalog of the Django installed on the
+// machine (Debian's python3-django; skipped without it) from its .po and
+// from its .mo, and checks that the two agree, then loads Django's own
+// locale directory.
+func TestEveryDjangoCatalog(t *testing.T) {
+	const root = "/usr/lib/python3/dist-packages/django"
+	pos, _ := filepath.Glob(root + "/conf/locale/*/LC_MESSAGES/*.po")
+	more, _ := filepath.Glob(root + "/contrib/*/locale/*/LC_MESSAGES/*.po")
+	pos = append(pos, more...)
+	if len(pos) == 0 {
+		t.Skip("no Django installed at " + root)
+	}
+	n := 0
+	for _, p := range pos {
+		mo := strings.TrimSuffix(p, ".po") + ".mo"
+		pb, err1 := os.ReadFile(p)
+		mb, err2 := os.ReadFile(mo)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		pf, err := parsePO(p, pb)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		mf, err := parseMO(mo, mb)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		a, _ := json.Marshal([]any{pf.singles, pf.plurals})
+		b, _ := json.Marshal([]any{mf.singles, mf.plurals})
+		if string(a) != string(b) {
+			t.Errorf("%s: the .po and the .mo differ", p)
+		}
+		for i := range int64(30) {
+			if pf.plural(i) != mf.plural(i) {
+				t.Errorf("%s: plural rules differ at %d", p, i)
+				break
+			}
+		}
+		n++
+	}
+	c, err := Load(os.DirFS(root + "/conf/locale"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Gettext(lang("de-at"), "This field is required."); got != "Dieses Feld ist zwingend erforderlich." {
+		t.Errorf("Django's de: %q", got)
+	}
+	t.Logf("%d catalogs compared, %d languages loaded", n, len(c.Languages()))
 }

@@ -1,6 +1,7 @@
 package gettext
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -77,6 +78,7 @@ func parsePO(name string, data []byte) (*file, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("%s: not UTF-8 text", name)
 	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte order mark some editors write
 	f := newFile(name)
 	var e *poEntry
 	fuzzyNext := false
