@@ -344,8 +344,10 @@ func (t *Template) render(ctx context.Context, w io.Writer, data any, opts Strea
 		defer cancel()
 		defer func() { err = bud.timeErr(err) }()
 	}
-	if t.eng.languageCode != "" && t.eng.languageCode != defaultLanguageCode {
-		ctx = context.WithValue(ctx, langCodeKey{}, t.eng.languageCode)
+	// Translators and tags read the engine's LANGUAGE_CODE from the context
+	// (LanguageCodeFrom); an enclosing render's engine may have set another.
+	if code := t.eng.LanguageCode(); LanguageCodeFrom(ctx) != code {
+		ctx = context.WithValue(ctx, langCodeKey{}, code)
 	}
 	s := statePool.Get().(*state)
 	s.ctx, s.root = ctx, ctx

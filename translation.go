@@ -31,7 +31,8 @@ type noLanguage struct{}
 const defaultLanguageCode = "en-us"
 
 // langCodeKey is the context key of the engine's LANGUAGE_CODE, set on a
-// render's context when the engine's differs from the default.
+// render's context when the engine's differs from what the context says
+// (the default, or an enclosing render's).
 type langCodeKey struct{}
 
 // WithLanguage returns a copy of ctx that selects lang as the language of the

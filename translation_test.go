@@ -47,6 +47,24 @@ func TestLanguageCode(t *testing.T) {
 	if got := New(nil, WithLanguageCode("pt-br")).LanguageCode(); got != "pt-br" {
 		t.Errorf("Engine.LanguageCode: got %q", got)
 	}
+
+	// A render inside a render of an engine with another LANGUAGE_CODE.
+	inner := New(nil, WithLibrary("l", lib))
+	outer := New(nil, WithLanguageCode("de"), WithLibrary("x", NewLibrary().
+		Tag("inner", TagSpec{}, func(p *TagParser) (Node, error) { return innerNode{inner}, nil })))
+	got, err := outer.MustParse("t", `{% load x %}{% inner %}`).RenderString(context.Background(), nil)
+	if want := "en-us en-us en-us"; err != nil || got != want {
+		t.Errorf("nested render: got %q, %v; want %q", got, err, want)
+	}
+}
+
+// innerNode renders a template of another engine with the render's context.
+type innerNode struct{ eng *Engine }
+
+func (n innerNode) Render(r *Renderer) error {
+	s, err := n.eng.MustParse("i", `{% load l %}{% langs %}`).RenderString(r.Context(), nil)
+	r.WriteString(s)
+	return err
 }
 
 // langsNode writes the render's language as the Renderer and LanguageFrom
