@@ -120,10 +120,16 @@ func New(dirs []fs.FS, opts ...Option) (*Catalog, error) {
 		opt(&o)
 	}
 	c := &Catalog{langs: map[string]*language{}}
-	for _, dir := range dirs {
+	for i, dir := range dirs {
+		wrap := func(err error) error {
+			if len(dirs) > 1 {
+				return fmt.Errorf("gettext: locale directory %d of %d: %w", i+1, len(dirs), err)
+			}
+			return fmt.Errorf("gettext: %w", err)
+		}
 		entries, err := fs.ReadDir(dir, ".")
 		if err != nil {
-			return nil, fmt.Errorf("gettext: %w", err)
+			return nil, wrap(err)
 		}
 		for _, d := range entries {
 			if !d.IsDir() || strings.HasPrefix(d.Name(), ".") {
@@ -135,7 +141,7 @@ func New(dirs []fs.FS, opts ...Option) (*Catalog, error) {
 			}
 			f, err := loadFile(dir, path.Join(d.Name(), "LC_MESSAGES", o.domain))
 			if err != nil {
-				return nil, fmt.Errorf("gettext: %w", err)
+				return nil, wrap(err)
 			}
 			if f == nil {
 				continue

@@ -304,6 +304,14 @@ func TestMalformed(t *testing.T) {
 	}
 }
 
+func TestMalformedNamesTheDirectory(t *testing.T) {
+	bad := fstest.MapFS{"de/LC_MESSAGES/django.po": {Data: []byte("msgid \"a\"\n")}}
+	_, err := New([]fs.FS{os.DirFS("testdata/locale"), bad})
+	if want := "gettext: locale directory 2 of 2: de/LC_MESSAGES/django.po:1: msgid without msgstr"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+}
+
 func TestOptions(t *testing.T) {
 	c := testCatalog(t, Languages("de-at"))
 	if got := strings.Join(c.Languages(), " "); got != "de de-at" {
