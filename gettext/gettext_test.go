@@ -304,6 +304,32 @@ func TestMalformed(t *testing.T) {
 	}
 }
 
+// TestFallbackToDefaultEnglish: with the default LANGUAGE_CODE, en-us, a
+// language without the message falls back to the en catalog (a project
+// whose msgids are keys), and en-gb does not fall back further.
+func TestFallbackToDefaultEnglish(t *testing.T) {
+	c, err := Load(fstest.MapFS{
+		"en/LC_MESSAGES/django.po": {Data: []byte("msgid \"nav.home\"\nmsgstr \"Home\"\n")},
+		"de/LC_MESSAGES/django.po": {Data: []byte("msgid \"nav.cart\"\nmsgstr \"Warenkorb\"\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ lang, msgid, want string }{
+		{"de-at", "nav.cart", "Warenkorb"},
+		{"de-at", "nav.home", "Home"}, // de-at → de → en-us → en
+		{"en-gb", "nav.home", "Home"},
+		{"en-gb", "nav.cart", "nav.cart"},
+	} {
+		if got := c.Gettext(lang(tc.lang), tc.msgid); got != tc.want {
+			t.Errorf("%s: Gettext(%q) = %q, want %q", tc.lang, tc.msgid, got, tc.want)
+		}
+	}
+	if got := c.Gettext(context.Background(), "nav.home"); got != "Home" {
+		t.Errorf("no language: %q", got)
+	}
+}
+
 func TestMalformedNamesTheDirectory(t *testing.T) {
 	bad := fstest.MapFS{"de/LC_MESSAGES/django.po": {Data: []byte("msgid \"a\"\n")}}
 	_, err := New([]fs.FS{os.DirFS("testdata/locale"), bad})
