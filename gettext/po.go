@@ -71,6 +71,13 @@ type poEntry struct {
 	field         *string // the string that continuation lines extend
 }
 
+// The readers of .po and .mo files are this package's own, not
+// github.com/leonelquinteros/gotext's: gotext reports no error for a
+// malformed catalog (it keeps what it read so far, or nothing), keeps the
+// fuzzy entries of a .po, and allocates what a .mo's header claims before it
+// checks it against the file; its plural rules are wrong for some of
+// Django's languages (see plural.go).
+
 // parsePO reads a .po file strictly, as msgfmt would compile it: fuzzy
 // entries (other than the header) and untranslated ones are left out, and a
 // syntax error is reported with the file's name and line.
