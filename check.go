@@ -48,7 +48,24 @@ func (e *Engine) Check(o CheckOptions) (names []string, err error) {
 	if e.fsys == nil {
 		return nil, nil
 	}
-	exts := o.Exts
+	names, err = TemplateFiles(e.fsys, o.Exts)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, n := range names {
+		if _, err := e.Template(n); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return names, errors.Join(errs...)
+}
+
+// TemplateFiles lists the template files of fsys, sorted: the files whose
+// names end with one of exts (matched without regard to case; a missing
+// "." is added; nil means DefaultTemplateExts), outside directories whose
+// names start with ".". runnel check and runnel makemessages read these.
+func TemplateFiles(fsys fs.FS, exts []string) ([]string, error) {
 	if exts == nil {
 		exts = DefaultTemplateExts
 	}
@@ -61,7 +78,8 @@ func (e *Engine) Check(o CheckOptions) (names []string, err error) {
 			want[strings.ToLower(x)] = true
 		}
 	}
-	err = fs.WalkDir(e.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -80,13 +98,7 @@ func (e *Engine) Check(o CheckOptions) (names []string, err error) {
 		return nil, err
 	}
 	slices.Sort(names)
-	var errs []error
-	for _, n := range names {
-		if _, err := e.Template(n); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return names, errors.Join(errs...)
+	return names, nil
 }
 
 // opaqueKey marks, in a template's tag and filter sets, that an opaque

@@ -38,6 +38,7 @@ type Engine struct {
 	extra           []*Library
 	urlResolver     URLResolver
 	translator      Translator
+	languageCode    string // Django's LANGUAGE_CODE; "" is defaultLanguageCode
 	loc             *time.Location
 	debugTag        bool
 	errorFragment   SafeString
@@ -120,6 +121,20 @@ type Translator interface {
 
 // WithTranslator sets the translator (default: identity, English).
 func WithTranslator(t Translator) Option { return func(e *Engine) { e.translator = t } }
+
+// WithLanguageCode sets the engine's default language, Django's
+// LANGUAGE_CODE setting (default "en-us", as in Django): the language of a
+// render whose context selects none ([WithLanguage]), and the language a
+// translator falls back to (see [LanguageCodeFrom]).
+func WithLanguageCode(code string) Option { return func(e *Engine) { e.languageCode = code } }
+
+// LanguageCode returns the engine's default language (see [WithLanguageCode]).
+func (e *Engine) LanguageCode() string {
+	if e.languageCode == "" {
+		return defaultLanguageCode
+	}
+	return e.languageCode
+}
 
 // WithTimeZone sets the current time zone (Django's TIME_ZONE with
 // USE_TZ=True): times are converted to it before they are displayed.
@@ -328,6 +343,11 @@ func (t *Template) render(ctx context.Context, w io.Writer, data any, opts Strea
 		ctx, bud, cancel = t.eng.withBudget(ctx)
 		defer cancel()
 		defer func() { err = bud.timeErr(err) }()
+	}
+	// Translators and tags read the engine's LANGUAGE_CODE from the context
+	// (LanguageCodeFrom); an enclosing render's engine may have set another.
+	if code := t.eng.LanguageCode(); LanguageCodeFrom(ctx) != code {
+		ctx = context.WithValue(ctx, langCodeKey{}, code)
 	}
 	s := statePool.Get().(*state)
 	s.ctx, s.root = ctx, ctx

@@ -25,9 +25,15 @@ type langKey struct{}
 // translation.override(None) does.
 type noLanguage struct{}
 
-// defaultLanguage is the language of a render whose context names none: the
-// LANGUAGE_CODE of Django's default settings.
-const defaultLanguage = "en"
+// defaultLanguageCode is the LANGUAGE_CODE of Django's default settings:
+// the language of a render whose context names none, unless the engine sets
+// another with WithLanguageCode.
+const defaultLanguageCode = "en-us"
+
+// langCodeKey is the context key of the engine's LANGUAGE_CODE, set on a
+// render's context when the engine's differs from what the context says
+// (the default, or an enclosing render's).
+type langCodeKey struct{}
 
 // WithLanguage returns a copy of ctx that selects lang as the language of the
 // renders that use it, like Django's translation.activate. Translators read
@@ -40,14 +46,31 @@ func WithLanguage(ctx context.Context, lang string) context.Context {
 }
 
 // LanguageFrom returns the language selected in ctx with [WithLanguage] or
-// by an enclosing {% language %} tag, or "en" when none was.
+// by an enclosing {% language %} tag; when none was, the default language
+// ([LanguageCodeFrom]). It returns "" when translation is deactivated
+// ([WithoutTranslation]), where Django's get_language() returns None.
 func LanguageFrom(ctx context.Context) string {
 	if ctx != nil {
-		if l, ok := ctx.Value(langKey{}).(string); ok {
+		switch l := ctx.Value(langKey{}).(type) {
+		case string:
 			return l
+		case noLanguage:
+			return ""
 		}
 	}
-	return defaultLanguage
+	return LanguageCodeFrom(ctx)
+}
+
+// LanguageCodeFrom returns the default language of the render whose context
+// is ctx: the engine's LANGUAGE_CODE ([WithLanguageCode]), "en-us" as in
+// Django when it sets none, or outside a render. Translators fall back to it.
+func LanguageCodeFrom(ctx context.Context) string {
+	if ctx != nil {
+		if c, ok := ctx.Value(langCodeKey{}).(string); ok {
+			return c
+		}
+	}
+	return defaultLanguageCode
 }
 
 // WithoutTranslation returns a copy of ctx in which translation is
@@ -70,7 +93,7 @@ func (s *state) language() (string, bool) {
 			return "", false
 		}
 	}
-	return defaultLanguage, true
+	return s.eng.LanguageCode(), true
 }
 
 // translator returns the translator in effect for the render, nil meaning

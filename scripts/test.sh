@@ -39,6 +39,9 @@ fi
 # In CI a missing redis-server is a failure, not a skip.
 (cd sse/redisbroker && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... && RUNNEL_REQUIRE_REDIS="${CI:+1}" go test -race -count=1 ./...)
 
+echo "== gettext module (Django's .po/.mo catalogs as a runnel.Translator)"
+(cd gettext && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... && go test -race -count=1 ./...)
+
 echo "== examples/ticker module (two ticker processes on their own redis-server)"
 (cd examples/ticker && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... && RUNNEL_REQUIRE_REDIS="${CI:+1}" go test -race -count=1 ./...)
 

@@ -6,12 +6,17 @@
 //	                                     stream a rendered template to stdout
 //	runnel check [-ext LIST] [-libs LIST] DIR
 //	                                     parse every template under DIR, report every error
-//	runnel explain [-dir DIR] [-json] NAME            explain how template NAME will stream
+//	runnel explain [-dir DIR] [-json] NAME
+//	                                     explain how template NAME will stream
+//	runnel makemessages [-o FILE] [-ext LIST] DIR
+//	                                     extract the translatable strings into a .pot
 //
 // check exits with status 1 if any template has an error. explain prints
 // where the page's first flush can happen, what makes the renderer wait or
 // buffer, and how its {% defer %} sections are delivered (see
-// runnel.Engine.Explain).
+// runnel.Engine.Explain). makemessages writes the msgids Django's
+// makemessages extracts from templates ({% translate %}, {% blocktranslate %},
+// _("…")) as a gettext .pot file; see docs/translations.md.
 package main
 
 import (
@@ -43,7 +48,12 @@ const usage = `usage:
                                        (-ext: the file endings that are templates,
                                        default .html,.htm,.txt,.xml,.svg,.tmpl,.djhtml;
                                        -libs: the application's own tag libraries, accepted unchecked)
-  runnel explain [-dir DIR] [-json] NAME            explain how template NAME will stream
+  runnel explain [-dir DIR] [-json] NAME
+                                       explain how template NAME will stream
+  runnel makemessages [-o FILE] [-ext LIST] DIR
+                                       extract the translatable strings of the templates
+                                       under DIR into a .pot (-o: the file, default stdout;
+                                       -ext as for check; runnel makemessages -h for more)
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -58,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return check(args[1:], stdout, stderr)
 	case "explain":
 		return explain(args[1:], stdout, stderr)
+	case "makemessages":
+		return makemessages(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

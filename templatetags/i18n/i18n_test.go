@@ -348,14 +348,14 @@ func TestBlockTranslateTag(t *testing.T) {
 func TestLanguageTags(t *testing.T) {
 	runI18n(t, []i18nCase{
 		{name: "language-no-arg", src: `{% load i18n %} {% language %} {% endlanguage %}`, err: "'language' takes one argument (language)"},
-		{name: "language", src: `{% load i18n %}{% translate "Page not found" %}|{% language "de" %}{% translate "Page not found" %}{% get_current_language as l %}{{ l }}{% endlanguage %}|{% get_current_language as l %}{{ l }}`, want: "Page not found|Seite nicht gefundende|en"},
+		{name: "language", src: `{% load i18n %}{% translate "Page not found" %}|{% language "de" %}{% translate "Page not found" %}{% get_current_language as l %}{{ l }}{% endlanguage %}|{% get_current_language as l %}{{ l }}`, want: "Page not found|Seite nicht gefundende|en-us"},
 		{name: "language-nested", lang: "de", src: `{% load i18n %}{% language "fr" %}{% language lang %}{% translate "Page not found" %}{% endlanguage %}{% translate "Yes" %}{% endlanguage %}{% translate "No" %}`, data: map[string]any{"lang": "de"}, want: "Seite nicht gefundenOuiNein"},
 		{name: "language-normalized", src: `{% load i18n %}{% language "DE_at" %}{% get_current_language as l %}{{ l }}{% endlanguage %}`, want: "de-at"},
 		{name: "language-none", lang: "de", src: `{% load i18n %}{% language None %}{% translate "Page not found" %}[{% get_current_language as l %}{{ l }}]{% get_current_language_bidi as b %}{{ b }}{% endlanguage %}`, want: "Page not found[None]False"},
 		{name: "language-blocktranslate", src: `{% load i18n %}{% language "de" %}{% blocktranslate %}Page not found{% endblocktranslate %}{% endlanguage %}`, want: "Seite nicht gefunden"},
 		{name: "get-current-language-no-as", src: `{% load i18n %} {% get_current_language %}`, err: "'get_current_language' requires 'as variable' (got ['get_current_language'])"},
 		{name: "get-current-language", lang: "fr", src: `{% load i18n %}{% get_current_language as LANGUAGE_CODE %}{{ LANGUAGE_CODE }}`, want: "fr"},
-		{name: "get-current-language-default", src: `{% load i18n %}{% get_current_language as LANGUAGE_CODE %}{{ LANGUAGE_CODE }}`, want: "en"},
+		{name: "get-current-language-default", src: `{% load i18n %}{% get_current_language as LANGUAGE_CODE %}{{ LANGUAGE_CODE }}`, want: "en-us"},
 		{name: "get-current-language-bidi-no-as", src: `{% load i18n %} {% get_current_language_bidi %}`, err: "'get_current_language_bidi' requires 'as variable' (got ['get_current_language_bidi'])"},
 		{name: "get-current-language-bidi", src: `{% load i18n %}{% get_current_language_bidi as b %}{{ b }}{% language "he" %}{% get_current_language_bidi as b %}{{ b }}{% endlanguage %}{% language "fa-ir" %}{% get_current_language_bidi as b %}{{ b }}{% endlanguage %}`, want: "FalseTrueTrue"},
 		{name: "get-available-languages", lang: "de", src: `{% load i18n %}{% get_available_languages as langs %}{% for code, name in langs %}{{ code }}={{ name }};{% endfor %}`, want: "en=Englisch;"},
