@@ -313,6 +313,8 @@ func (s *state) getAttr(v any, st *lookupStep) (any, bool, error) {
 			return r, true, nil
 		}
 		return mapAttr(x, st.key)
+	case OrderedMap:
+		return s.getAttr(&x, st)
 	case nil, undefinedT:
 		return nil, false, nil
 	case string, *string, SafeString:

@@ -93,6 +93,9 @@ func indirectFrom(v any, depth int) any {
 			return nil
 		}
 		return *x
+	case OrderedMap:
+		// An OrderedMap held by value is the same dict as its pointer.
+		return &x
 	case reflect.Value:
 		if !x.IsValid() {
 			return nil
@@ -175,6 +178,8 @@ func toStr(v any) string {
 		return x.String()
 	case *OrderedMap:
 		return containerStr(x)
+	case OrderedMap:
+		return containerStr(&x)
 	}
 	v = indirect(v)
 	rv := reflect.ValueOf(v)
