@@ -32,3 +32,36 @@ func TestOrderedMapPrintsAsDict(t *testing.T) {
 		{name: "cycle-through-struct", src: `{{ cyc }}`, data: d, opts: off, want: `{'a': 1, 'c': {{...}}}`},
 	})
 }
+
+type strKind string
+
+// TestStrMethods: Python's str methods that take no arguments, called from
+// a template as Django calls them; those needing arguments are invalid.
+func TestStrMethods(t *testing.T) {
+	d := m{"s": "hello wORLD", "ss": MarkSafe("a<b"), "sp": "  a  b \n", "l": []any{"x", "Yz"}, "ls": []string{"ab"},
+		"k": strKind("kind"), "n": "123", "nilp": (*string)(nil), "p": &person{FirstName: "ada"}, "gr": "straße"}
+	inv := []Option{WithStringIfInvalid("INVALID")}
+	runCases(t, []tcase{
+		{name: "upper", src: `{{ s.upper }}`, data: d, want: "HELLO WORLD"},
+		{name: "lower-title-capitalize", src: `{{ s.lower }}|{{ s.title }}|{{ s.capitalize }}|{{ s.swapcase }}`, data: d, want: "hello world|Hello World|Hello world|HELLO World"},
+		{name: "casefold", src: `{{ gr.casefold }} {{ gr.upper }}`, data: d, want: "strasse STRASSE"},
+		// SafeString's str methods return str: the result is escaped.
+		{name: "safe-result-escaped", src: `{{ ss.upper }}`, data: d, want: "A&lt;B"},
+		{name: "strip", src: `[{{ sp.strip }}][{{ sp.lstrip }}][{{ sp.rstrip }}]`, data: d, want: "[a  b][a  b \n][  a  b]"},
+		{name: "split", src: `{{ sp.split }} {{ sp.split|length }}{% for w in s.split %}<{{ w }}>{% endfor %}`, data: d, opts: []Option{WithAutoescape(false)}, want: "['a', 'b'] 2<hello><wORLD>"},
+		{name: "splitlines", src: `{% for l in ml.splitlines %}<{{ l }}>{% endfor %}`, data: m{"ml": "a\nb\r\nc\u0085d"}, want: "<a><b><c><d>"},
+		{name: "predicates", src: `{{ n.isdigit }} {{ s.isdigit }} {{ n.isdecimal }} {{ n.isnumeric }} {{ s.isalpha }} {{ n.isalnum }} {{ sp.isspace }} {{ s.isascii }}`, data: d, want: "True False True True False True False True"},
+		{name: "case-predicates", src: `{{ s.isupper }} {{ s.islower }} {{ s.title.istitle }} {{ s.isidentifier }}`, data: d, want: "False False True False"},
+		{name: "in-if", src: `{% if n.isdigit %}digits{% endif %}{% if s.isdigit %}no{% endif %}`, data: d, want: "digits"},
+		{name: "list-item", src: `{{ l.0.upper }}{{ l.1.lower }}{{ ls.0.upper }}`, data: d, want: "XyzAB"},
+		{name: "named-string-type", src: `{{ k.upper }}`, data: d, want: "KIND"},
+		{name: "field", src: `{{ p.first_name.title }}`, data: d, want: "Ada"},
+		{name: "chained", src: `{{ s.upper.lower.split.1 }}`, data: d, want: "world"},
+		{name: "then-filter", src: `{{ s.upper|lower }}`, data: d, want: "hello world"},
+		{name: "needs-args", src: `{{ s.zfill }}|{{ s.count }}|{{ s.startswith }}|{{ s.center }}|{{ s.nosuch }}`, data: d, opts: inv, want: "INVALID|INVALID|INVALID|INVALID|INVALID"},
+		{name: "none", src: `{{ nilp.upper }}`, data: d, opts: inv, want: "INVALID"},
+		{name: "list-methods-need-args", src: `{{ l.count }}|{{ l.index }}|{{ l.upper }}`, data: d, opts: inv, want: "INVALID|INVALID|INVALID"},
+		{name: "dict-get-needs-args", src: `{{ dd.get }}|{{ dd.items|length }}`, data: m{"dd": map[string]any{"a": 1}}, opts: inv, want: "INVALID|1"},
+		{name: "dict-key-first", src: `{{ dd.upper }}`, data: m{"dd": map[string]any{"upper": "key"}}, want: "key"},
+	})
+}
