@@ -121,10 +121,17 @@ func pyAdd(a, b any) (any, bool) {
 		return fa + fb, true
 	}
 	if isAddList(a) && isAddList(b) {
+		if isTuple(a) != isTuple(b) {
+			return nil, false // Python: a list and a tuple do not concatenate
+		}
 		la, _ := toList(a)
 		lb, _ := toList(b)
 		out := make([]any, 0, len(la)+len(lb))
-		return append(append(out, la...), lb...), true
+		out = append(append(out, la...), lb...)
+		if isTuple(a) {
+			return Tuple(out), true
+		}
+		return out, true
 	}
 	return nil, false
 }

@@ -317,6 +317,8 @@ func (s *state) getAttr(v any, st *lookupStep) (any, bool, error) {
 		return mapAttr(x, st.key)
 	case OrderedMap:
 		return s.getAttr(&x, st)
+	case Tuple:
+		return s.getAttr([]any(x), st)
 	case nil, undefinedT:
 		return nil, false, nil
 	case string, *string, SafeString:
@@ -401,7 +403,7 @@ func mapAttr(m any, key string) (any, bool, error) {
 		p, _ := pairs(m)
 		out := make([]any, len(p))
 		for i, kv := range p {
-			out[i] = kv.([]any)[1]
+			out[i] = kv.(Tuple)[1]
 		}
 		return out, true, nil
 	}

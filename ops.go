@@ -53,7 +53,7 @@ func pyEqualAt(a, b any, depth int) bool {
 	la, aList := listLike(a)
 	lb, bList := listLike(b)
 	if aList || bList {
-		if !aList || !bList || len(la) != len(lb) {
+		if !aList || !bList || len(la) != len(lb) || isTuple(a) != isTuple(b) {
 			return false
 		}
 		if sameList(a, b) {
@@ -91,7 +91,10 @@ func sameList(a, b any) bool {
 }
 
 func listLike(v any) ([]any, bool) {
-	if l, ok := v.([]any); ok {
+	switch l := v.(type) {
+	case []any:
+		return l, true
+	case Tuple:
 		return l, true
 	}
 	rv := reflect.ValueOf(v)

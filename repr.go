@@ -247,6 +247,10 @@ func (p *printer) container(v any) bool {
 		return false
 	}
 	rv := reflect.ValueOf(v)
+	if rv.IsValid() && rv.Type() == tupleType {
+		p.tuple(rv)
+		return true
+	}
 	switch rv.Kind() {
 	case reflect.Slice:
 		if rv.IsNil() {

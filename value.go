@@ -462,6 +462,8 @@ func toList(v any) ([]any, bool) {
 	switch x := v.(type) {
 	case []any:
 		return x, true
+	case Tuple:
+		return x, true
 	case nil, undefinedT:
 		return nil, false
 	case string:
@@ -605,13 +607,14 @@ type item struct {
 	Value any
 }
 
-// pairs returns the (key, value) items of a map value in its iteration order.
+// pairs returns the (key, value) items of a map value in its iteration
+// order, each a Tuple.
 func pairs(v any) ([]any, bool) {
 	v = indirect(v)
 	if om, ok := v.(*OrderedMap); ok {
 		out := make([]any, len(om.keys))
 		for i, k := range om.keys {
-			out[i] = []any{k, om.vals[k]}
+			out[i] = Tuple{k, om.vals[k]}
 		}
 		return out, true
 	}
@@ -622,7 +625,7 @@ func pairs(v any) ([]any, bool) {
 	keys := sortedKeys(rv)
 	out := make([]any, len(keys))
 	for i, k := range keys {
-		out[i] = []any{k.Interface(), rv.MapIndex(k).Interface()}
+		out[i] = Tuple{k.Interface(), rv.MapIndex(k).Interface()}
 	}
 	return out, true
 }

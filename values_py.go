@@ -33,7 +33,7 @@ func (pyValues) Repr(v any) string {
 // lists and dicts.
 func (pyValues) IsMapping(v any) bool {
 	switch v.(type) {
-	case nil, string, SafeString, bool:
+	case nil, string, SafeString, bool, Tuple:
 		return false
 	case *OrderedMap, []any, map[string]any:
 		return true
@@ -68,7 +68,11 @@ func (pyValues) Lookup(v any, key string) (any, bool) {
 
 // pyFormat is Python's ("%" + spec) % v, for the stringformat filter.
 func pyFormat(spec string, v any) (string, error) {
-	return pystr.Format(spec, indirect(v), pyValues{})
+	v = indirect(v)
+	if t, ok := v.(Tuple); ok {
+		v = toStr(t) // Django's stringformat formats str() of a tuple
+	}
+	return pystr.Format(spec, v, pyValues{})
 }
 
 // floatFormat is Django's floatformat of a template value.

@@ -65,3 +65,29 @@ func TestStrMethods(t *testing.T) {
 		{name: "dict-key-first", src: `{{ dd.upper }}`, data: m{"dd": map[string]any{"upper": "key"}}, want: "key"},
 	})
 }
+
+// TestTuple: runnel.Tuple is a Python tuple.
+func TestTuple(t *testing.T) {
+	d := m{"t": Tuple{1, 2}, "one": Tuple{"a"}, "empty": Tuple{}, "l": []any{1, 2}, "lt": []any{Tuple{1, "x"}, Tuple{2, "y"}},
+		"nested": Tuple{Tuple{1}, []any{2}}, "dd": NewOrderedMap("a", 1)}
+	off := []Option{WithAutoescape(false)}
+	runCases(t, []tcase{
+		{name: "print", src: `{{ t }} {{ one }} {{ empty }}`, data: d, opts: off, want: "(1, 2) ('a',) ()"},
+		{name: "escaped", src: `{{ one }}`, data: d, want: "(&#x27;a&#x27;,)"},
+		{name: "in-list", src: `{{ lt }} {{ nested }}`, data: d, opts: off, want: "[(1, 'x'), (2, 'y')] ((1,), [2])"},
+		{name: "pprint", src: `{{ t|pprint }}`, data: d, want: "(1, 2)"},
+		{name: "iterate", src: `{% for x in t %}{{ x }};{% endfor %}`, data: d, want: "1;2;"},
+		{name: "unpack", src: `{% for n, s in lt %}{{ n }}={{ s }};{% endfor %}`, data: d, want: "1=x;2=y;"},
+		{name: "index", src: `{{ t.0 }}{{ t.1 }}`, data: d, want: "12"},
+		{name: "in", src: `{% if 2 in t %}yes{% endif %}{% if 3 not in t %} no{% endif %}`, data: d, want: "yes no"},
+		{name: "length-join-first-last", src: `{{ t|length }} {{ t|join:"-" }} {{ t|first }} {{ t|last }}`, data: d, want: "2 1-2 1 2"},
+		{name: "truthy", src: `{% if empty %}x{% else %}empty{% endif %}{% if one %} one{% endif %}`, data: d, want: "empty one"},
+		{name: "add-tuples", src: `{{ t|add:one }}`, data: d, opts: off, want: "(1, 2, 'a')"},
+		{name: "add-list-tuple", src: `[{{ l|add:t }}][{{ t|add:l }}]`, data: d, want: "[][]"},
+		{name: "add-lists", src: `{{ l|add:l }}`, data: d, want: "[1, 2, 1, 2]"},
+		{name: "not-equal-to-list", src: `{% if t == l %}eq{% else %}ne{% endif %} {% if t == t %}eq{% endif %}`, data: d, want: "ne eq"},
+		{name: "items-are-tuples", src: `{{ dd.items }}`, data: d, opts: off, want: "[('a', 1)]"},
+		{name: "json_script", src: `{{ t|json_script }}`, data: d, want: `<script type="application/json">[1, 2]</script>`},
+		{name: "stringformat", src: `{{ t|stringformat:"s" }}`, data: d, want: "(1, 2)"},
+	})
+}
