@@ -91,3 +91,25 @@ func TestTuple(t *testing.T) {
 		{name: "stringformat", src: `{{ t|stringformat:"s" }}`, data: d, want: "(1, 2)"},
 	})
 }
+
+// TestBlockSuperFailedArgument: a filter argument that fails to resolve in
+// a parent's block is, through {{ block.super }}, a failed lookup of
+// block.super (Django 3.2 and later render these strings), while the parent
+// rendered directly fails.
+func TestBlockSuperFailedArgument(t *testing.T) {
+	files := map[string]string{
+		"base.html":  "[{% block b %}A{{ x|add:missing }}B{% endblock %}]",
+		"base3.html": "[{% block b %}A{% if x|default:missing %}y{% endif %}B{% endblock %}]",
+		"mid.html":   "{% extends 'base.html' %}{% block b %}({{ block.super }}){% endblock %}",
+	}
+	d := m{"x": 1}
+	inv := []Option{WithStringIfInvalid("INV(%s)")}
+	runCases(t, []tcase{
+		{name: "parent-fails", src: `{% include "base.html" %}`, files: files, data: d, err: "missing"},
+		{name: "super-silent", src: `{% extends "base.html" %}{% block b %}<{{ block.super }}>{% endblock %}`, files: files, data: d, want: "[<>]"},
+		{name: "super-invalid", src: `{% extends "base.html" %}{% block b %}<{{ block.super }}>{% endblock %}`, files: files, data: d, opts: inv, want: "[<INV(block.super)>]"},
+		{name: "super-default", src: `{% extends "base.html" %}{% block b %}<{{ block.super|default:"D" }}>{% endblock %}`, files: files, data: d, want: "[<D>]"},
+		{name: "super-if-arg", src: `{% extends "base3.html" %}{% block b %}<{{ block.super }}>{% endblock %}`, files: files, data: d, want: "[<AB>]"},
+		{name: "two-levels", src: `{% extends "mid.html" %}{% block b %}<{{ block.super }}>{% endblock %}`, files: files, data: d, want: "[<()>]"},
+	})
+}
