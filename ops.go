@@ -33,6 +33,10 @@ func pyEqualAt(a, b any, depth int) bool {
 		if !an || !bn {
 			return false
 		}
+		if isDecimal(a) || isDecimal(b) {
+			c, ok := decimalCompare(a, b)
+			return ok && c == 0
+		}
 		fa, _ := toFloat(a)
 		fb, _ := toFloat(b)
 		if isIntegral(a) && isIntegral(b) {
@@ -191,6 +195,13 @@ var errTooDeep = errors.New("maximum recursion depth exceeded in comparison")
 func pyCompareAt(a, b any, depth int) (int, error) {
 	a, b = indirect(a), indirect(b)
 	if isNumberOrBool(a) && isNumberOrBool(b) {
+		if isDecimal(a) || isDecimal(b) {
+			c, ok := decimalCompare(a, b)
+			if !ok {
+				return 0, errIncomparable
+			}
+			return c, nil
+		}
 		if isIntegral(a) && isIntegral(b) {
 			ia, _ := toInt(a)
 			ib, _ := toInt(b)

@@ -382,6 +382,14 @@ func (s *state) writeValue(v any) {
 	case SafeHTML:
 		s.out.WriteString(x.HTML())
 		return
+	case Decimal:
+		s.writeText(s.localizeDecimal(x))
+		return
+	case *Decimal:
+		if x != nil {
+			s.writeText(s.localizeDecimal(*x))
+			return
+		}
 	case time.Time:
 		s.writeText(s.localizeTime(x))
 		return
@@ -426,6 +434,15 @@ func (s *state) writeText(str string) {
 	} else {
 		s.out.WriteString(str)
 	}
+}
+
+// localizeDecimal is a Decimal as {{ }} displays it: localized as Django's
+// number_format does (positional, "1E+3" shows as "1000"), else str().
+func (s *state) localizeDecimal(d Decimal) string {
+	if s.useL10n() {
+		return d.localized()
+	}
+	return d.String()
 }
 
 // localizeTime formats a time for display as Django does with USE_L10N and

@@ -219,6 +219,9 @@ func (p *printer) item(v any) {
 	case *OrderedMap:
 		p.ordered(x)
 		return
+	case Decimal:
+		p.b.WriteString(x.repr())
+		return
 	}
 	if !p.container(v) {
 		rv := reflect.ValueOf(v)

@@ -216,6 +216,8 @@ func pyRepr(v any) string {
 		return pystr.Repr(x)
 	case SafeString:
 		return pystr.Repr(string(x))
+	case Decimal:
+		return x.repr()
 	}
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
 		return pystr.Repr(rv.String())
@@ -249,6 +251,10 @@ func truthy(v any) bool {
 		return x != nil && *x != ""
 	case time.Time:
 		return true
+	case Decimal:
+		return !x.IsZero()
+	case *Decimal:
+		return x != nil && !x.IsZero()
 	case interface{ Len() int }:
 		return x.Len() > 0
 	}
@@ -305,6 +311,12 @@ func toInt(v any) (int64, bool) {
 	case SafeString:
 		n, err := strconv.ParseInt(strings.TrimSpace(string(x)), 10, 64)
 		return n, err == nil
+	case Decimal:
+		return x.int()
+	case *Decimal:
+		if x != nil {
+			return x.int()
+		}
 	default:
 		rv := reflect.ValueOf(x)
 		switch rv.Kind() {
@@ -340,6 +352,12 @@ func toFloat(v any) (float64, bool) {
 			return 1, true
 		}
 		return 0, true
+	case Decimal:
+		return x.Float64(), true
+	case *Decimal:
+		if x != nil {
+			return x.Float64(), true
+		}
 	default:
 		rv := reflect.ValueOf(x)
 		switch rv.Kind() {
@@ -381,9 +399,11 @@ func parsePyFloat(s string) (float64, bool) {
 
 // isNumber reports whether v is a Go numeric value (not a numeric string).
 func isNumber(v any) bool {
-	switch indirect(v).(type) {
-	case int, int64, float64:
+	switch x := indirect(v).(type) {
+	case int, int64, float64, Decimal:
 		return true
+	case *Decimal:
+		return x != nil
 	case bool, string, SafeString, nil:
 		return false
 	}

@@ -113,3 +113,66 @@ func TestBlockSuperFailedArgument(t *testing.T) {
 		{name: "two-levels", src: `{% extends "mid.html" %}{% block b %}<{{ block.super }}>{% endblock %}`, files: files, data: d, want: "[<()>]"},
 	})
 }
+
+// TestDecimal: runnel.Decimal is Python's decimal.Decimal.
+func TestDecimalStr(t *testing.T) {
+	// Python: str(Decimal(s)) and Django's number_format (display).
+	for _, c := range []struct{ in, str, shown string }{
+		{"1.10", "1.10", "1.10"},
+		{"0E+3", "0E+3", "0"},
+		{"1E+3", "1E+3", "1000"},
+		{"-0", "-0", "-0"},
+		{"0.000001", "0.000001", "0.000001"},
+		{"1E-7", "1E-7", "0.0000001"},
+		{"123.456E-10", "1.23456E-8", "0.0000000123456"},
+		{"-1.5E+2", "-1.5E+2", "-150"},
+		{"100", "100", "100"},
+		{"0E-3", "0.000", "0.000"},
+		{" 1_000.5 ", "1000.5", "1000.5"},
+		{"NaN", "NaN", "NaN"},
+		{"-inf", "-Infinity", "-Infinity"},
+		{"1E+300", "1E+300", "1e+300"},
+	} {
+		d := MustDecimal(c.in)
+		if got := d.String(); got != c.str {
+			t.Errorf("str(Decimal(%q)) = %q, want %q", c.in, got, c.str)
+		}
+		if got := d.localized(); got != c.shown {
+			t.Errorf("number_format(Decimal(%q)) = %q, want %q", c.in, got, c.shown)
+		}
+	}
+	if got := NewDecimal(110, -2).String(); got != "1.10" {
+		t.Errorf("NewDecimal(110, -2) = %q", got)
+	}
+	if got := NewDecimal(-5, 3).String(); got != "-5E+3" {
+		t.Errorf("NewDecimal(-5, 3) = %q", got)
+	}
+	if _, err := ParseDecimal("1.2.3"); err == nil {
+		t.Error("ParseDecimal(1.2.3): no error")
+	}
+}
+
+func TestDecimalTemplates(t *testing.T) {
+	d := m{"d": MustDecimal("1.10"), "z": MustDecimal("0.00"), "big": MustDecimal("1E+3"), "h": MustDecimal("2.5"),
+		"neg": MustDecimal("-1.5"), "third": MustDecimal("0.1"), "pd": func() *Decimal { x := MustDecimal("3.50"); return &x }(),
+		"ten": MustDecimal("10")}
+	off := []Option{WithAutoescape(false)}
+	runCases(t, []tcase{
+		{name: "display", src: `{{ d }} {{ big }} {{ z }} {{ pd }}`, data: d, want: "1.10 1000 0.00 3.50"},
+		{name: "in-list", src: `{{ l }}`, data: m{"l": []any{MustDecimal("1.10"), 2}}, opts: off, want: "[Decimal('1.10'), 2]"},
+		{name: "pprint", src: `{{ d|pprint }}`, data: d, opts: off, want: "Decimal('1.10')"},
+		{name: "stringformat-s", src: `{{ big|stringformat:"s" }}`, data: d, want: "1E+3"},
+		{name: "truthy", src: `{% if z %}t{% else %}f{% endif %}{% if d %}t{% endif %}`, data: d, want: "ft"},
+		// Django's floatformat goes through Decimal: exact, ROUND_HALF_UP.
+		{name: "floatformat", src: `{{ d|floatformat }} {{ d|floatformat:2 }} {{ h|floatformat:0 }} {{ neg|floatformat:0 }} {{ big|floatformat:2 }}`, data: d, want: "1.1 1.10 3 -2 1000.00"},
+		{name: "floatformat-exact", src: `{{ x|floatformat:2 }}`, data: m{"x": MustDecimal("1.005")}, want: "1.01"},
+		// add: int() of a Decimal truncates.
+		{name: "add", src: `{{ h|add:1 }} {{ neg|add:"1" }}`, data: d, want: "3 0"},
+		{name: "divisibleby", src: `{{ ten|divisibleby:5 }} {{ h|divisibleby:2 }}`, data: d, want: "True True"},
+		// Python compares a Decimal with an int or a float exactly.
+		{name: "compare", src: `{% if d == 1.1 %}eq{% else %}ne{% endif %} {% if h == 2.5 %}eq{% endif %} {% if ten == 10 %}eq{% endif %} {% if d > 1 %}gt{% endif %} {% if third < 0.1 %}lt{% else %}nlt{% endif %}`, data: d, want: "ne eq eq gt lt"},
+		{name: "compare-decimals", src: `{% if d == e %}eq{% endif %}`, data: m{"d": MustDecimal("1.10"), "e": MustDecimal("1.1")}, want: "eq"},
+		{name: "json_script", src: `{{ d|json_script }}`, data: d, want: `<script type="application/json">"1.10"</script>`},
+		{name: "json_script-in-dict", src: `{{ o|json_script }}`, data: m{"o": NewOrderedMap("price", MustDecimal("9.99"))}, want: `<script type="application/json">{"price": "9.99"}</script>`},
+	})
+}
