@@ -393,6 +393,11 @@ func (s *state) writeValue(v any) {
 	case time.Time:
 		s.writeText(s.localizeTime(x))
 		return
+	case Date, TimeOfDay, NaiveDateTime, *Date, *TimeOfDay, *NaiveDateTime:
+		if _, _, ok := civilOf(x, time.UTC); ok {
+			s.writeText(s.localizeCivil(x))
+			return
+		}
 	case *time.Time:
 		if x != nil {
 			s.writeText(s.localizeTime(*x))
@@ -443,6 +448,23 @@ func (s *state) localizeDecimal(d Decimal) string {
 		return d.localized()
 	}
 	return d.String()
+}
+
+// localizeCivil is a Date, TimeOfDay or NaiveDateTime as {{ }} displays
+// it: with DATE_FORMAT, TIME_FORMAT or DATETIME_FORMAT, never converted to
+// a time zone.
+func (s *state) localizeCivil(v any) string {
+	t, kind, _ := civilOf(v, s.defaultLocation())
+	switch kind {
+	case dateformat.Date:
+		out, _, _ := dateformat.FormatKind(t, kind, "DATE_FORMAT")
+		return out
+	case dateformat.TimeOfDay:
+		out, _ := dateformat.FormatTimeKind(t, kind, "TIME_FORMAT")
+		return out
+	}
+	out, _, _ := dateformat.FormatKind(t, kind, "DATETIME_FORMAT")
+	return out
 }
 
 // localizeTime formats a time for display as Django does with USE_L10N and

@@ -223,6 +223,10 @@ func (p *printer) item(v any) {
 		p.b.WriteString(x.repr())
 		return
 	}
+	if r, ok := civilRepr(v); ok {
+		p.b.WriteString(r)
+		return
+	}
 	if !p.container(v) {
 		rv := reflect.ValueOf(v)
 		switch {

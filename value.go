@@ -219,6 +219,9 @@ func pyRepr(v any) string {
 	case Decimal:
 		return x.repr()
 	}
+	if r, ok := civilRepr(v); ok {
+		return r
+	}
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
 		return pystr.Repr(rv.String())
 	}

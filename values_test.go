@@ -1,6 +1,9 @@
 package runnel
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 type omHolder struct {
 	M *OrderedMap
@@ -174,5 +177,50 @@ func TestDecimalTemplates(t *testing.T) {
 		{name: "compare-decimals", src: `{% if d == e %}eq{% endif %}`, data: m{"d": MustDecimal("1.10"), "e": MustDecimal("1.1")}, want: "eq"},
 		{name: "json_script", src: `{{ d|json_script }}`, data: d, want: `<script type="application/json">"1.10"</script>`},
 		{name: "json_script-in-dict", src: `{{ o|json_script }}`, data: m{"o": NewOrderedMap("price", MustDecimal("9.99"))}, want: `<script type="application/json">{"price": "9.99"}</script>`},
+	})
+}
+
+// TestCivilTimes: Date, TimeOfDay and NaiveDateTime are Python's date,
+// time and naive datetime, formatted as Django formats them.
+func TestCivilTimes(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip(err)
+	}
+	day := Date{2000, 1, 1}
+	clock := TimeOfDay{Hour: 12, Minute: 30}
+	naive := NaiveDateTime{Date{2000, 7, 1}, TimeOfDay{Hour: 13, Minute: 5, Second: 7, Microsecond: 123}}
+	d := m{"d": day, "pd": &day, "c": clock, "n": naive, "aware": time.Date(2000, 7, 1, 13, 5, 0, 0, time.UTC),
+		"later": Date{2000, 1, 15}, "nlater": NaiveDateTime{Date{2000, 7, 3}, TimeOfDay{Hour: 13, Minute: 5}}}
+	tz := []Option{WithTimeZone(ny)}
+	off := []Option{WithAutoescape(false), WithTimeZone(ny)}
+	runCases(t, []tcase{
+		{name: "display", src: `{{ d }}|{{ pd }}|{{ c }}|{{ n }}`, data: d, opts: tz, want: "Jan. 1, 2000|Jan. 1, 2000|12:30 p.m.|July 1, 2000, 1:05 p.m."},
+		// A naive datetime is never converted to the current time zone.
+		{name: "naive-not-converted", src: `{{ n|date:"H:i" }} {{ aware|date:"H:i" }}`, data: d, opts: tz, want: "13:05 09:05"},
+		{name: "str", src: `{{ d|stringformat:"s" }}|{{ c|stringformat:"s" }}|{{ n|stringformat:"s" }}|{{ d|join:"" }}`, data: d, want: "2000-01-01|12:30:00|2000-07-01 13:05:07.000123|Jan. 1, 2000"},
+		{name: "repr", src: `{{ l }}|{{ d|pprint }}`, data: m{"l": []any{day, clock, naive, TimeOfDay{1, 2, 3, 0}}, "d": day}, opts: off,
+			want: "[datetime.date(2000, 1, 1), datetime.time(12, 30), datetime.datetime(2000, 7, 1, 13, 5, 7, 123), datetime.time(1, 2, 3)]|datetime.date(2000, 1, 1)"},
+		{name: "attributes", src: `{{ d.year }}-{{ d.month }}-{{ d.day }} {{ c.hour }}:{{ c.minute }} {{ n.year }} {{ n.date }}`, data: d, want: "2000-1-1 12:30 2000 July 1, 2000"},
+		// date: a date takes date characters; time characters are
+		// Django's TypeError.
+		{name: "date-of-date", src: `{{ d|date:"D, j M Y" }} {{ d|date:"c" }} {{ d|date }} {{ d|date:"SHORT_DATE_FORMAT" }} [{{ d|date:"I" }}]`, data: d, opts: tz, want: "Sat, 1 Jan 2000 2000-01-01 Jan. 1, 2000 01/01/2000 []"},
+		{name: "date-of-date-time-char", src: `{{ d|date:"Y H:i" }}`, data: d, err: "may not contain time-related format specifiers (found 'H')"},
+		{name: "date-of-date-r", src: `{{ d|date:"r" }}`, data: d, err: "found 'r'"},
+		{name: "date-of-date-U", src: `{{ d|date:"U" }}`, data: d, opts: tz, want: "946702800"},
+		// date of a time: time characters work, date ones give "".
+		{name: "date-of-time", src: `{{ c|date:"H:i A" }} {{ c|date:"c" }} [{{ c|date:"e O T Z I" }}] [{{ c|date:"Y" }}]`, data: d, opts: tz, want: "12:30 PM 12:30:00 [    ] []"},
+		{name: "time-of-time", src: `{{ c|time }} {{ c|time:"H:i:s u" }} [{{ c|time:"e O T Z" }}] [{{ c|time:"j" }}]`, data: d, opts: tz, want: "12:30 p.m. 12:30:00 000000 [   ] []"},
+		{name: "time-of-date", src: `[{{ d|time }}][{{ d|time:"H" }}]`, data: d, want: "[][]"},
+		// A naive datetime has no tzinfo to name (e) and no offset in c;
+		// O, T, Z, I and r take the default time zone.
+		{name: "naive-zone-chars", src: `[{{ n|date:"e" }}] {{ n|date:"O T Z I" }} {{ n|date:"c" }} {{ n|date:"r" }} {{ n|date:"U" }}`, data: d, opts: tz,
+			want: "[] -0400 EDT -14400 1 2000-07-01T13:05:07.000123 Sat, 01 Jul 2000 13:05:07 -0400 962471107"},
+		{name: "naive-time-filter", src: `{{ n|time:"H:i" }} [{{ n|time:"e" }}] {{ n|time:"T" }}`, data: d, opts: tz, want: "13:05 [] EDT"},
+		{name: "timesince-dates", src: `{{ d|timesince:later }} {{ later|timeuntil:d }} {{ n|timesince:nlater }}`, data: d, want: "2\u00a0weeks 2\u00a0weeks 1\u00a0day, 23\u00a0hours"},
+		{name: "timesince-naive-aware", src: `[{{ n|timesince:aware }}][{{ aware|timesince:n }}]`, data: d, want: "[][]"},
+		{name: "json_script", src: `{{ l|json_script }}`, data: m{"l": []any{day, clock, naive, TimeOfDay{1, 2, 3, 456789}}},
+			want: `<script type="application/json">["2000-01-01", "12:30:00", "2000-07-01T13:05:07.000", "01:02:03.456"]</script>`},
+		{name: "compare", src: `{% if d == d2 %}eq{% endif %}{% if d != later %} ne{% endif %}`, data: m{"d": day, "d2": Date{2000, 1, 1}, "later": Date{2000, 1, 2}}, want: "eq ne"},
 	})
 }
