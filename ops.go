@@ -223,6 +223,14 @@ func pyCompareAt(a, b any, depth int) (int, error) {
 		}
 		return 0, errIncomparable
 	}
+	if ta, ka, ok := civilOf(a, time.UTC); ok {
+		// Dates with dates, times of day with times of day, naive
+		// datetimes with naive datetimes, as Python orders them.
+		if tb, kb, ok := civilOf(b, time.UTC); ok && ka == kb {
+			return ta.Compare(tb), nil
+		}
+		return 0, errIncomparable
+	}
 	la, aList := listLike(a)
 	lb, bList := listLike(b)
 	if aList && bList {

@@ -221,6 +221,7 @@ func TestCivilTimes(t *testing.T) {
 		{name: "timesince-naive-aware", src: `[{{ n|timesince:aware }}][{{ aware|timesince:n }}]`, data: d, want: "[][]"},
 		{name: "json_script", src: `{{ l|json_script }}`, data: m{"l": []any{day, clock, naive, TimeOfDay{1, 2, 3, 456789}}},
 			want: `<script type="application/json">["2000-01-01", "12:30:00", "2000-07-01T13:05:07.000", "01:02:03.456"]</script>`},
-		{name: "compare", src: `{% if d == d2 %}eq{% endif %}{% if d != later %} ne{% endif %}`, data: m{"d": day, "d2": Date{2000, 1, 1}, "later": Date{2000, 1, 2}}, want: "eq ne"},
+		{name: "compare", src: `{% if d == d2 %}eq{% endif %}{% if d != later %} ne{% endif %}{% if d < later %} lt{% endif %}{% if c > c2 %} gt{% endif %}{% if d < c %}bad{% endif %}`,
+			data: m{"d": day, "d2": Date{2000, 1, 1}, "later": Date{2000, 1, 2}, "c": clock, "c2": TimeOfDay{Hour: 9}}, want: "eq ne lt gt"},
 	})
 }
