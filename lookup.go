@@ -333,9 +333,7 @@ func (s *state) getAttr(v any, st *lookupStep) (any, bool, error) {
 				i += len(rs)
 			}
 			if i >= 0 && i < len(rs) {
-				if _, ok := x.(SafeString); ok {
-					return SafeString(rs[i]), true, nil
-				}
+				// A character of a SafeString is plain str in Python.
 				return string(rs[i]), true, nil
 			}
 			return nil, false, nil

@@ -492,7 +492,7 @@ func toList(v any) ([]any, bool) {
 	case string:
 		return charList(x, false), true
 	case SafeString:
-		return charList(string(x), true), true
+		return charList(string(x), false), true
 	case *OrderedMap:
 		out := make([]any, 0, x.Len())
 		for _, k := range x.keys {

@@ -225,3 +225,13 @@ func TestCivilTimes(t *testing.T) {
 			data: m{"d": day, "d2": Date{2000, 1, 1}, "later": Date{2000, 1, 2}, "c": clock, "c2": TimeOfDay{Hour: 9}}, want: "eq ne lt gt"},
 	})
 }
+
+// TestSafeStringCharacters: in Python a SafeString's characters (index,
+// iteration) are plain str, escaped when displayed; filters marked is_safe
+// keep a safe input safe (last, slice).
+func TestSafeStringCharacters(t *testing.T) {
+	runCases(t, []tcase{{name: "chars",
+		src:  `{{ s.0 }}|{{ s|first }}|{{ s|last }}|{{ s|slice:":2" }}|{{ s|join:"," }}|{{ s|make_list }}|{{ s|length }}|{% for c in s %}{{ c }}{% endfor %}|{{ s|unordered_list }}`,
+		data: m{"s": MarkSafe("<b>")},
+		want: "&lt;|&lt;|>|<b|&lt;,b,&gt;|[&#x27;&lt;&#x27;, &#x27;b&#x27;, &#x27;&gt;&#x27;]|3|&lt;b&gt;|\t<li>&lt;</li>\n\t<li>b</li>\n\t<li>&gt;</li>"}})
+}
