@@ -136,10 +136,11 @@ func signed(n int64) string {
 // scientific notation rather than build its positional form.
 const maxDisplayDigits = 200
 
-// localized is Django's number_format of the Decimal with the en settings,
-// how {{ }} displays it: positional ("{:f}"), or "{:e}" for a number of more
-// than 200 digits that way.
-func (d Decimal) localized() string {
+// Localized is Django's number_format of the Decimal with the en
+// settings, how {{ }} and the localize filter show it: positional
+// ("{:f}": 1E+3 is "1000"), or "{:e}" for a number of more than 200 digits
+// that way.
+func (d Decimal) Localized() string {
 	if d.special != 0 {
 		return d.specialStr()
 	}

@@ -445,7 +445,7 @@ func (s *state) writeText(str string) {
 // number_format does (positional, "1E+3" shows as "1000"), else str().
 func (s *state) localizeDecimal(d Decimal) string {
 	if s.useL10n() {
-		return d.localized()
+		return d.Localized()
 	}
 	return d.String()
 }

@@ -140,7 +140,7 @@ func TestDecimalStr(t *testing.T) {
 		if got := d.String(); got != c.str {
 			t.Errorf("str(Decimal(%q)) = %q, want %q", c.in, got, c.str)
 		}
-		if got := d.localized(); got != c.shown {
+		if got := d.Localized(); got != c.shown {
 			t.Errorf("number_format(Decimal(%q)) = %q, want %q", c.in, got, c.shown)
 		}
 	}
