@@ -165,6 +165,8 @@ func TestDecimalTemplates(t *testing.T) {
 		{name: "in-list", src: `{{ l }}`, data: m{"l": []any{MustDecimal("1.10"), 2}}, opts: off, want: "[Decimal('1.10'), 2]"},
 		{name: "pprint", src: `{{ d|pprint }}`, data: d, opts: off, want: "Decimal('1.10')"},
 		{name: "stringformat-s", src: `{{ big|stringformat:"s" }}`, data: d, want: "1E+3"},
+		{name: "stringformat-numbers", src: `{{ h|stringformat:"d" }} {{ x|stringformat:".2f" }} {{ d|stringformat:"r" }} [{{ d|stringformat:"x" }}]`, data: m{"h": MustDecimal("2.5"), "x": MustDecimal("1.005"), "d": MustDecimal("1.10")}, opts: off, want: "2 1.00 Decimal('1.10') []"},
+		{name: "filesizeformat", src: `{{ x|filesizeformat }}`, data: m{"x": MustDecimal("2048.9")}, want: "2.0\u00a0KB"},
 		{name: "truthy", src: `{% if z %}t{% else %}f{% endif %}{% if d %}t{% endif %}`, data: d, want: "ft"},
 		// Django's floatformat goes through Decimal: exact, ROUND_HALF_UP.
 		{name: "floatformat", src: `{{ d|floatformat }} {{ d|floatformat:2 }} {{ h|floatformat:0 }} {{ neg|floatformat:0 }} {{ big|floatformat:2 }}`, data: d, want: "1.1 1.10 3 -2 1000.00"},
