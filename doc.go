@@ -45,7 +45,11 @@
 // arguments (or with only a context.Context) are called, and may return an
 // error. Go maps have no order: runnel iterates them by sorted key; use
 // [OrderedMap] for data whose order matters. Mark trusted HTML with
-// [MarkSafe]. See docs/compatibility.md for every difference from Django.
+// [MarkSafe]. Python values without a Go counterpart have types of their
+// own: [Tuple], [Decimal] (exact), and, since a time.Time always has a
+// location (an aware datetime), [Date], [TimeOfDay] and [NaiveDateTime]. Text
+// answers Python's str methods that take no arguments ({{ name.upper }}).
+// See docs/compatibility.md for every difference from Django.
 //
 // # Errors
 //

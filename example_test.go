@@ -228,3 +228,27 @@ func ExampleEngine_Handler() {
 	fmt.Println("ok")
 	// Output: ok
 }
+
+func ExampleDecimal() {
+	eng := runnel.New(fstest.MapFS{"t": {Data: []byte(`{{ price }} {{ price|floatformat:1 }} {{ items }} {% if price > 1 %}more{% endif %}`)}})
+	t, _ := eng.Template("t")
+	out, _ := t.RenderString(context.Background(), map[string]any{
+		"price": runnel.MustDecimal("1.25"),
+		"items": []any{runnel.MustDecimal("1.10"), runnel.Tuple{1, 2}},
+	})
+	fmt.Println(out)
+	// Output: 1.25 1.3 [Decimal(&#x27;1.10&#x27;), (1, 2)] more
+}
+
+func ExampleDate() {
+	eng := runnel.New(fstest.MapFS{"t": {Data: []byte(`{{ day }} | {{ day|date:"D j M" }} | {{ at }} | {{ at|date:"c" }} | {{ lunch }} | {{ name.title }}`)}})
+	t, _ := eng.Template("t")
+	out, _ := t.RenderString(context.Background(), map[string]any{
+		"day":   runnel.Date{Year: 2000, Month: 1, Day: 1},
+		"at":    runnel.Naive(time.Date(2000, 7, 1, 13, 5, 0, 0, time.UTC)),
+		"lunch": runnel.TimeOfDay{Hour: 12, Minute: 30},
+		"name":  "ada lovelace",
+	})
+	fmt.Println(out)
+	// Output: Jan. 1, 2000 | Sat 1 Jan | July 1, 2000, 1:05 p.m. | 2000-07-01T13:05:00 | 12:30 p.m. | Ada Lovelace
+}

@@ -78,7 +78,10 @@ func TestFuncCapfirst(t *testing.T) {
 }
 
 func TestFuncCenterLjustRjust(t *testing.T) {
-	checkFilter(t, "center", []fcase{{"test", 6, " test "}, {123, 5, " 123 "}, {"ab", 5, "  ab "}, {"abc", 6, " abc  "}})
+	checkFilter(t, "center", []fcase{{"test", 6, " test "}, {123, 5, " 123 "}, {"ab", 5, " ab  "}, {"abc", 6, " abc  "},
+		// Django 5.1+ test_center.py: test_odd_input, test_even_input, test_widths.
+		{"odd", 6, " odd  "}, {"even", 7, " even  "},
+		{"something", -1, "something"}, {"something", 0, "something"}, {"something", 5, "something"}, {"something", 9, "something"}})
 	checkFilter(t, "ljust", []fcase{{"test", 10, "test      "}, {"test", 3, "test"}, {123, 4, "123 "}})
 	checkFilter(t, "rjust", []fcase{{"test", 10, "      test"}, {"test", 3, "test"}, {123, 4, " 123"}})
 }

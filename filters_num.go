@@ -28,10 +28,10 @@ func init() {
 	registerFilter("date", argOptional, false, filterDate)
 	registerFilter("time", argOptional, false, filterTime)
 	registerFilter("timesince", argOptional, false, func(s *state, in, arg any) (any, error) {
-		return timesinceFilter(in, arg, false)
+		return timesinceFilter(s, in, arg, false)
 	})
 	registerFilter("timeuntil", argOptional, false, func(s *state, in, arg any) (any, error) {
-		return timesinceFilter(in, arg, true)
+		return timesinceFilter(s, in, arg, true)
 	})
 	registerFilter("pluralize", argOptional, false, filterPluralize)
 	registerFilter("yesno", argOptional, false, filterYesno)
@@ -121,10 +121,17 @@ func pyAdd(a, b any) (any, bool) {
 		return fa + fb, true
 	}
 	if isAddList(a) && isAddList(b) {
+		if isTuple(a) != isTuple(b) {
+			return nil, false // Python: a list and a tuple do not concatenate
+		}
 		la, _ := toList(a)
 		lb, _ := toList(b)
 		out := make([]any, 0, len(la)+len(lb))
-		return append(append(out, la...), lb...), true
+		out = append(append(out, la...), lb...)
+		if isTuple(a) {
+			return Tuple(out), true
+		}
+		return out, true
 	}
 	return nil, false
 }
@@ -252,7 +259,7 @@ func asTime(v any) (time.Time, bool) {
 // filterDate formats a time with a Django date format (default
 // DATE_FORMAT), in the engine's time zone. Anything but a time gives "".
 func filterDate(s *state, in, arg any) (any, error) {
-	t, ok := asTime(in)
+	t, kind, ok := s.timeValue(in)
 	if !ok {
 		return "", nil
 	}
@@ -260,7 +267,14 @@ func filterDate(s *state, in, arg any) (any, error) {
 	if err := checkFormat(s, format); err != nil {
 		return nil, err
 	}
-	return dateformat.Format(s.templateLocaltime(t), format), nil
+	out, ok, err := dateformat.FormatKind(t, kind, format)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return "", nil
+	}
+	return out, nil
 }
 
 // maxFormatExpansion is the most text a character of a date format makes
@@ -277,14 +291,14 @@ func checkFormat(s *state, format string) error {
 // (default TIME_FORMAT), in the engine's time zone. Anything but a time, or
 // a format using date-only characters, gives "".
 func filterTime(s *state, in, arg any) (any, error) {
-	t, ok := asTime(in)
+	t, kind, ok := s.timeValue(in)
 	if !ok {
 		return "", nil
 	}
 	if err := checkFormat(s, argStr(arg)); err != nil {
 		return nil, err
 	}
-	out, ok := dateformat.FormatTime(s.templateLocaltime(t), argStr(arg))
+	out, ok := dateformat.FormatTimeKind(t, kind, argStr(arg))
 	if !ok {
 		return "", nil
 	}
@@ -294,21 +308,55 @@ func filterTime(s *state, in, arg any) (any, error) {
 // timesinceFilter is Django's timesince (or timeuntil when reversed): the
 // time between the value and the argument (default now), such as
 // "4\u00a0days, 6\u00a0hours". Values or arguments that are not times give
-// "" (Django raises AttributeError for them).
-func timesinceFilter(in, arg any, reversed bool) (any, error) {
-	d, ok := asTime(in)
+// "" (Django raises AttributeError for them). A Date is its midnight and a
+// NaiveDateTime its wall clock; a naive value and an aware one (a
+// time.Time) give "", as Python cannot subtract them, and the default
+// now of a naive value is the wall clock of the default time zone.
+func timesinceFilter(s *state, in, arg any, reversed bool) (any, error) {
+	d, naive, ok := sinceValue(in)
 	if !ok {
 		return "", nil
 	}
 	now := time.Now()
+	if naive {
+		now = Naive(now.In(s.defaultLocation())).In(time.UTC)
+	}
 	if truthy(arg) {
-		n, ok := asTime(arg)
-		if !ok {
+		n, nNaive, ok := sinceValue(arg)
+		if !ok || nNaive != naive {
 			return "", nil
 		}
 		now = n
 	}
 	return dateformat.Since(d, now, reversed, 2), nil
+}
+
+// sinceValue is a value of timesince as a time: a time.Time (aware), or a
+// Date or NaiveDateTime as its wall clock in UTC (naive).
+func sinceValue(v any) (t time.Time, naive, ok bool) {
+	v = indirect(v)
+	if t, ok := v.(time.Time); ok {
+		return t, false, true
+	}
+	switch x := v.(type) {
+	case *Date:
+		if x == nil {
+			return t, false, false
+		}
+		v = *x
+	case *NaiveDateTime:
+		if x == nil {
+			return t, false, false
+		}
+		v = *x
+	}
+	switch x := v.(type) {
+	case Date:
+		return x.time(time.UTC), true, true
+	case NaiveDateTime:
+		return x.In(time.UTC), true, true
+	}
+	return t, false, false
 }
 
 // filterPluralize returns a plural suffix unless the value is 1 (or has one

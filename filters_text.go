@@ -111,14 +111,16 @@ func padWidth(s *state, arg any, in int) (int, error) {
 	return int(w), nil
 }
 
-// filterCenter centers the value in a field of the given width.
+// filterCenter centers the value in a field of the given width, as
+// Django 5.1+ does with format(value, "^width"): an odd margin puts the
+// extra space on the right.
 func filterCenter(s *state, in, arg any) (any, error) {
 	str := filterStr(in)
 	w, err := padWidth(s, arg, len(str))
 	if err != nil {
 		return nil, err
 	}
-	return pystr.Center(str, w), nil
+	return pystr.FormatCenter(str, w), nil
 }
 
 // filterLjust left-aligns the value in a field of the given width.

@@ -72,6 +72,18 @@ func pyInt(v any) (int64, error) {
 		return pystr.ParseInt(string(x))
 	case nil, undefinedT:
 		return 0, pystr.Errorf(pystr.TypeError, "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'")
+	case Decimal, *Decimal:
+		d, _ := decimalOf(x)
+		if n, ok := d.int(); ok {
+			return n, nil
+		}
+		switch d.special {
+		case 'n', 'N':
+			return 0, pystr.Errorf(pystr.ValueError, "cannot convert NaN to integer")
+		case 'F':
+			return 0, pystr.Errorf(pystr.OverflowError, "cannot convert Infinity to integer")
+		}
+		return 0, pystr.Errorf(pystr.ValueError, "integer too large")
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {

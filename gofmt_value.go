@@ -22,13 +22,38 @@ func goSprint(v any) string { return goSprintStop(v, nil, 0) }
 // called every 1024 values, returns true, or past max bytes (when
 // positive).
 func goSprintStop(v any, stop func() bool, max int) string {
+	return goSprintOpen(v, nil, stop, max)
+}
+
+// goSprintOpen is goSprintStop for a value met inside the lists and dicts
+// open (being printed): one of them met again is written [...] or {...}.
+func goSprintOpen(v any, open []containerID, stop func() bool, max int) string {
 	w := fmtWalk{}
 	if w.safe(reflect.ValueOf(v), 0) {
 		return fmt.Sprint(v)
 	}
-	p := fmtPrinter{printBound: printBound{stop: stop, max: max}}
+	p := fmtPrinter{open: open[:len(open):len(open)], printBound: printBound{stop: stop, max: max}}
 	p.value(reflect.ValueOf(v), 0)
 	return p.b.String()
+}
+
+var orderedMapType = reflect.TypeFor[OrderedMap]()
+
+// orderedOf returns rv as an *OrderedMap when it is an OrderedMap or a
+// pointer to one: fmt would write its fields, runnel writes it as the
+// Python dict it stands for.
+func orderedOf(rv reflect.Value) (*OrderedMap, bool) {
+	switch {
+	case rv.Type() == orderedMapType:
+		if rv.CanAddr() {
+			return rv.Addr().Interface().(*OrderedMap), true
+		}
+		m := rv.Interface().(OrderedMap)
+		return &m, true
+	case rv.Kind() == reflect.Pointer && rv.Type().Elem() == orderedMapType && !rv.IsNil():
+		return rv.Interface().(*OrderedMap), true
+	}
+	return nil, false
 }
 
 // fmtWalkSteps bounds the values fmtWalk looks at: past it, a value is
@@ -63,6 +88,9 @@ func (w *fmtWalk) safe(rv reflect.Value, depth int) bool {
 	}
 	if !rv.IsValid() || depth > 0 && handled(rv) {
 		return true
+	}
+	if _, ok := orderedOf(rv); ok && rv.CanInterface() {
+		return false // written by fmtPrinter, as a dict
 	}
 	switch rv.Kind() {
 	case reflect.Interface:
@@ -135,6 +163,12 @@ func (p *fmtPrinter) value(rv reflect.Value, depth int) {
 		return
 	case depth > 0 && handled(rv):
 		p.b.WriteString(fmt.Sprint(rv.Interface()))
+		return
+	}
+	if m, ok := orderedOf(rv); ok && rv.CanInterface() {
+		pp := printer{open: p.open[:len(p.open):len(p.open)], printBound: printBound{stop: p.stop, max: p.max}}
+		pp.ordered(m)
+		p.b.WriteString(pp.b.String())
 		return
 	}
 	switch rv.Kind() {

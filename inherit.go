@@ -181,6 +181,13 @@ func (r *blockRef) super(s *state) (any, error) {
 	s.out = tmp
 	err := (&blockNode{name: r.name, ref: r, refCtx: r}).render(s)
 	s.out = saved
+	if err != nil && isVarDoesNotExist(err) {
+		// Django: the VariableDoesNotExist of a filter argument raised while
+		// rendering the parent's block is met by the lookup of block.super,
+		// which is then a failed lookup: string_if_invalid, its text so far
+		// dropped, filters applied as to any invalid variable.
+		return undefined, nil
+	}
 	return SafeString(tmp.buf), err
 }
 

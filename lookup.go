@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+
+	"github.com/runnelhq/runnel/internal/pystr"
 )
 
 // varRef is a compiled operand: a literal, or a name followed by dotted
@@ -313,10 +315,17 @@ func (s *state) getAttr(v any, st *lookupStep) (any, bool, error) {
 			return r, true, nil
 		}
 		return mapAttr(x, st.key)
+	case OrderedMap:
+		return s.getAttr(&x, st)
+	case Tuple:
+		return s.getAttr([]any(x), st)
 	case nil, undefinedT:
 		return nil, false, nil
 	case string, *string, SafeString:
-		str, _ := isString(x)
+		str, ok := isString(x)
+		if !ok {
+			return nil, false, nil // a nil *string is None
+		}
 		if st.isIdx {
 			rs := []rune(str)
 			i := st.idx
@@ -324,13 +333,12 @@ func (s *state) getAttr(v any, st *lookupStep) (any, bool, error) {
 				i += len(rs)
 			}
 			if i >= 0 && i < len(rs) {
-				if _, ok := x.(SafeString); ok {
-					return SafeString(rs[i]), true, nil
-				}
+				// A character of a SafeString is plain str in Python.
 				return string(rs[i]), true, nil
 			}
+			return nil, false, nil
 		}
-		return nil, false, nil
+		return strMethod(str, st.key)
 	case Attributer:
 		r, ok := x.Attr(st.key)
 		return r, ok, nil
@@ -352,6 +360,28 @@ func (s *state) getAttr(v any, st *lookupStep) (any, bool, error) {
 	return s.reflectAttr(rv, v, st)
 }
 
+// strMethod is a lookup of key on text that found nothing else: Python's
+// str methods that take no arguments, called as Django calls a method it
+// reaches ({{ name.upper }}). Their results are plain text (str methods of
+// a SafeString return str, so autoescaping applies), a list for split and
+// splitlines, a bool for the is* predicates. A method that needs arguments
+// (zfill, count, format, …) is not found, as Django renders a callable it
+// cannot call without arguments: string_if_invalid.
+func strMethod(str, key string) (any, bool, error) {
+	v, ok := pystr.Method(str, key)
+	if !ok {
+		return nil, false, nil
+	}
+	if l, isList := v.([]string); isList {
+		out := make([]any, len(l))
+		for i, x := range l {
+			out[i] = x
+		}
+		return out, true, nil
+	}
+	return v, true, nil
+}
+
 // Attributer lets a Go type answer template lookups itself, like Python's
 // __getitem__: {{ v.key }} calls v.Attr("key").
 type Attributer interface {
@@ -371,7 +401,7 @@ func mapAttr(m any, key string) (any, bool, error) {
 		p, _ := pairs(m)
 		out := make([]any, len(p))
 		for i, kv := range p {
-			out[i] = kv.([]any)[1]
+			out[i] = kv.(Tuple)[1]
 		}
 		return out, true, nil
 	}
@@ -437,6 +467,8 @@ func (s *state) reflectAttr(rv reflect.Value, orig any, st *lookupStep) (any, bo
 			if i >= 0 && i < rv.Len() {
 				return elemValue(rv.Index(i)), true, nil
 			}
+		} else if rv.Kind() == reflect.String {
+			return strMethod(rv.String(), st.key)
 		}
 		return nil, false, nil
 	}

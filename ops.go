@@ -33,6 +33,10 @@ func pyEqualAt(a, b any, depth int) bool {
 		if !an || !bn {
 			return false
 		}
+		if isDecimal(a) || isDecimal(b) {
+			c, ok := decimalCompare(a, b)
+			return ok && c == 0
+		}
 		fa, _ := toFloat(a)
 		fb, _ := toFloat(b)
 		if isIntegral(a) && isIntegral(b) {
@@ -53,7 +57,7 @@ func pyEqualAt(a, b any, depth int) bool {
 	la, aList := listLike(a)
 	lb, bList := listLike(b)
 	if aList || bList {
-		if !aList || !bList || len(la) != len(lb) {
+		if !aList || !bList || len(la) != len(lb) || isTuple(a) != isTuple(b) {
 			return false
 		}
 		if sameList(a, b) {
@@ -91,7 +95,10 @@ func sameList(a, b any) bool {
 }
 
 func listLike(v any) ([]any, bool) {
-	if l, ok := v.([]any); ok {
+	switch l := v.(type) {
+	case []any:
+		return l, true
+	case Tuple:
 		return l, true
 	}
 	rv := reflect.ValueOf(v)
@@ -188,6 +195,13 @@ var errTooDeep = errors.New("maximum recursion depth exceeded in comparison")
 func pyCompareAt(a, b any, depth int) (int, error) {
 	a, b = indirect(a), indirect(b)
 	if isNumberOrBool(a) && isNumberOrBool(b) {
+		if isDecimal(a) || isDecimal(b) {
+			c, ok := decimalCompare(a, b)
+			if !ok {
+				return 0, errIncomparable
+			}
+			return c, nil
+		}
 		if isIntegral(a) && isIntegral(b) {
 			ia, _ := toInt(a)
 			ib, _ := toInt(b)
@@ -205,6 +219,14 @@ func pyCompareAt(a, b any, depth int) (int, error) {
 	}
 	if ta, ok := a.(time.Time); ok {
 		if tb, ok := b.(time.Time); ok {
+			return ta.Compare(tb), nil
+		}
+		return 0, errIncomparable
+	}
+	if ta, ka, ok := civilOf(a, time.UTC); ok {
+		// Dates with dates, times of day with times of day, naive
+		// datetimes with naive datetimes, as Python orders them.
+		if tb, kb, ok := civilOf(b, time.UTC); ok && ka == kb {
 			return ta.Compare(tb), nil
 		}
 		return 0, errIncomparable

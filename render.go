@@ -382,9 +382,22 @@ func (s *state) writeValue(v any) {
 	case SafeHTML:
 		s.out.WriteString(x.HTML())
 		return
+	case Decimal:
+		s.writeText(s.localizeDecimal(x))
+		return
+	case *Decimal:
+		if x != nil {
+			s.writeText(s.localizeDecimal(*x))
+			return
+		}
 	case time.Time:
 		s.writeText(s.localizeTime(x))
 		return
+	case Date, TimeOfDay, NaiveDateTime, *Date, *TimeOfDay, *NaiveDateTime:
+		if _, _, ok := civilOf(x, time.UTC); ok {
+			s.writeText(s.localizeCivil(x))
+			return
+		}
 	case *time.Time:
 		if x != nil {
 			s.writeText(s.localizeTime(*x))
@@ -426,6 +439,32 @@ func (s *state) writeText(str string) {
 	} else {
 		s.out.WriteString(str)
 	}
+}
+
+// localizeDecimal is a Decimal as {{ }} displays it: localized as Django's
+// number_format does (positional, "1E+3" shows as "1000"), else str().
+func (s *state) localizeDecimal(d Decimal) string {
+	if s.useL10n() {
+		return d.Localized()
+	}
+	return d.String()
+}
+
+// localizeCivil is a Date, TimeOfDay or NaiveDateTime as {{ }} displays
+// it: with DATE_FORMAT, TIME_FORMAT or DATETIME_FORMAT, never converted to
+// a time zone.
+func (s *state) localizeCivil(v any) string {
+	t, kind, _ := civilOf(v, s.defaultLocation())
+	switch kind {
+	case dateformat.Date:
+		out, _, _ := dateformat.FormatKind(t, kind, "DATE_FORMAT")
+		return out
+	case dateformat.TimeOfDay:
+		out, _ := dateformat.FormatTimeKind(t, kind, "TIME_FORMAT")
+		return out
+	}
+	out, _, _ := dateformat.FormatKind(t, kind, "DATETIME_FORMAT")
+	return out
 }
 
 // localizeTime formats a time for display as Django does with USE_L10N and

@@ -158,9 +158,33 @@ func (p *printer) dict(rv reflect.Value) {
 	p.leave()
 }
 
+// orderedID is the identity of an OrderedMap: its map of values, which
+// copies of the OrderedMap share.
+func orderedID(m *OrderedMap) containerID {
+	if m.vals == nil {
+		return containerID{uintptr(reflect.ValueOf(m).Pointer()), -2}
+	}
+	return containerID{reflect.ValueOf(m.vals).Pointer(), -3}
+}
+
+// enterOrdered is enter for an OrderedMap.
+func (p *printer) enterOrdered(m *OrderedMap) bool {
+	if len(p.open) >= maxValueDepth {
+		return false
+	}
+	id := orderedID(m)
+	for _, o := range p.open {
+		if o == id {
+			return false
+		}
+	}
+	p.open = append(p.open, id)
+	return true
+}
+
 // ordered writes an OrderedMap, its keys in insertion order.
 func (p *printer) ordered(m *OrderedMap) {
-	if !p.enter(reflect.ValueOf(m)) {
+	if !p.enterOrdered(m) {
 		p.b.WriteString("{...}")
 		return
 	}
@@ -195,10 +219,27 @@ func (p *printer) item(v any) {
 	case *OrderedMap:
 		p.ordered(x)
 		return
+	case Decimal:
+		p.b.WriteString(x.repr())
+		return
+	}
+	if r, ok := civilRepr(v); ok {
+		p.b.WriteString(r)
+		return
 	}
 	if !p.container(v) {
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
+		rv := reflect.ValueOf(v)
+		switch {
+		case rv.Kind() == reflect.String:
 			p.b.WriteString(pystr.Repr(rv.String()))
+			return
+		case toStrPrintsGo(v):
+			// fmt's form of a struct, with this printer's open lists and
+			// dicts, so that a dict met again inside the struct is {...}.
+			if rv.Kind() == reflect.Pointer {
+				v = rv.Elem().Interface() // as toStr writes it
+			}
+			p.b.WriteString(goSprintOpen(v, p.open, p.stop, 0))
 			return
 		}
 		p.b.WriteString(toStr(v))
@@ -213,6 +254,10 @@ func (p *printer) container(v any) bool {
 		return false
 	}
 	rv := reflect.ValueOf(v)
+	if rv.IsValid() && rv.Type() == tupleType {
+		p.tuple(rv)
+		return true
+	}
 	switch rv.Kind() {
 	case reflect.Slice:
 		if rv.IsNil() {
@@ -268,4 +313,21 @@ func (s *state) printContainer(v any) (text string, ok bool) {
 		}
 	}
 	return containerStrStop(v, s.stopper(), int(max(s.eng.valueBound(), 0))), true
+}
+
+// toStrPrintsGo reports whether toStr prints v with goSprint: a struct (or
+// a pointer to one) without a String, Error or HTML method of its own.
+func toStrPrintsGo(v any) bool {
+	switch v.(type) {
+	case SafeHTML, error, fmt.Stringer, *OrderedMap, OrderedMap:
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Struct:
+		return true
+	case reflect.Pointer:
+		return !rv.IsNil() && rv.Elem().Kind() == reflect.Struct
+	}
+	return false
 }

@@ -13,11 +13,9 @@ type sequence struct {
 	rv   reflect.Value // a slice or array, when list is nil
 	n    int
 	// A string's characters are read as the loop goes, not listed first:
-	// str is the string, safe whether it is a SafeString, and the cursor
-	// is at character ci, byte bi.
+	// str is the string, and the cursor is at character ci, byte bi.
 	str    string
 	isStr  bool
-	safe   bool
 	ci, bi int
 }
 
@@ -51,13 +49,8 @@ func (q *sequence) char(i int) any {
 	switch {
 	case r == utf8.RuneError && w == 1:
 		c = string(r)
-	case r < utf8.RuneSelf && q.safe:
-		return asciiSafeChars[r]
 	case r < utf8.RuneSelf:
 		return asciiChars[r]
-	}
-	if q.safe {
-		return SafeString(c)
 	}
 	return c
 }
@@ -74,7 +67,9 @@ func sequenceOf(v any) (sequence, error) {
 	case string:
 		return sequence{str: x, isStr: true, n: utf8.RuneCountInString(x)}, nil
 	case SafeString:
-		return sequence{str: string(x), isStr: true, safe: true, n: utf8.RuneCountInString(string(x))}, nil
+		// Python: the characters of a SafeString are plain str, escaped
+		// when displayed.
+		return sequence{str: string(x), isStr: true, n: utf8.RuneCountInString(string(x))}, nil
 	}
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer && !rv.IsNil() && (rv.Elem().Kind() == reflect.Slice || rv.Elem().Kind() == reflect.Array) {

@@ -503,7 +503,10 @@ func (n *forNode) bind(s *state, varsAt int, item any) error {
 
 // unpack splits a loop item for {% for a, b in … %}.
 func unpack(item any) ([]any, bool) {
-	if l, ok := item.([]any); ok {
+	switch l := item.(type) {
+	case []any:
+		return l, true
+	case Tuple:
 		return l, true
 	}
 	if it, ok := indirect(item).(item_); ok {

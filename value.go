@@ -93,6 +93,9 @@ func indirectFrom(v any, depth int) any {
 			return nil
 		}
 		return *x
+	case OrderedMap:
+		// An OrderedMap held by value is the same dict as its pointer.
+		return &x
 	case reflect.Value:
 		if !x.IsValid() {
 			return nil
@@ -175,6 +178,8 @@ func toStr(v any) string {
 		return x.String()
 	case *OrderedMap:
 		return containerStr(x)
+	case OrderedMap:
+		return containerStr(&x)
 	}
 	v = indirect(v)
 	rv := reflect.ValueOf(v)
@@ -211,6 +216,11 @@ func pyRepr(v any) string {
 		return pystr.Repr(x)
 	case SafeString:
 		return pystr.Repr(string(x))
+	case Decimal:
+		return x.repr()
+	}
+	if r, ok := civilRepr(v); ok {
+		return r
 	}
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
 		return pystr.Repr(rv.String())
@@ -244,6 +254,10 @@ func truthy(v any) bool {
 		return x != nil && *x != ""
 	case time.Time:
 		return true
+	case Decimal:
+		return !x.IsZero()
+	case *Decimal:
+		return x != nil && !x.IsZero()
 	case interface{ Len() int }:
 		return x.Len() > 0
 	}
@@ -300,6 +314,12 @@ func toInt(v any) (int64, bool) {
 	case SafeString:
 		n, err := strconv.ParseInt(strings.TrimSpace(string(x)), 10, 64)
 		return n, err == nil
+	case Decimal:
+		return x.int()
+	case *Decimal:
+		if x != nil {
+			return x.int()
+		}
 	default:
 		rv := reflect.ValueOf(x)
 		switch rv.Kind() {
@@ -335,6 +355,12 @@ func toFloat(v any) (float64, bool) {
 			return 1, true
 		}
 		return 0, true
+	case Decimal:
+		return x.Float64(), true
+	case *Decimal:
+		if x != nil {
+			return x.Float64(), true
+		}
 	default:
 		rv := reflect.ValueOf(x)
 		switch rv.Kind() {
@@ -376,9 +402,11 @@ func parsePyFloat(s string) (float64, bool) {
 
 // isNumber reports whether v is a Go numeric value (not a numeric string).
 func isNumber(v any) bool {
-	switch indirect(v).(type) {
-	case int, int64, float64:
+	switch x := indirect(v).(type) {
+	case int, int64, float64, Decimal:
 		return true
+	case *Decimal:
+		return x != nil
 	case bool, string, SafeString, nil:
 		return false
 	}
@@ -457,12 +485,14 @@ func toList(v any) ([]any, bool) {
 	switch x := v.(type) {
 	case []any:
 		return x, true
+	case Tuple:
+		return x, true
 	case nil, undefinedT:
 		return nil, false
 	case string:
 		return charList(x, false), true
 	case SafeString:
-		return charList(string(x), true), true
+		return charList(string(x), false), true
 	case *OrderedMap:
 		out := make([]any, 0, x.Len())
 		for _, k := range x.keys {
@@ -600,13 +630,14 @@ type item struct {
 	Value any
 }
 
-// pairs returns the (key, value) items of a map value in its iteration order.
+// pairs returns the (key, value) items of a map value in its iteration
+// order, each a Tuple.
 func pairs(v any) ([]any, bool) {
 	v = indirect(v)
 	if om, ok := v.(*OrderedMap); ok {
 		out := make([]any, len(om.keys))
 		for i, k := range om.keys {
-			out[i] = []any{k, om.vals[k]}
+			out[i] = Tuple{k, om.vals[k]}
 		}
 		return out, true
 	}
@@ -617,7 +648,7 @@ func pairs(v any) ([]any, bool) {
 	keys := sortedKeys(rv)
 	out := make([]any, len(keys))
 	for i, k := range keys {
-		out[i] = []any{k.Interface(), rv.MapIndex(k).Interface()}
+		out[i] = Tuple{k.Interface(), rv.MapIndex(k).Interface()}
 	}
 	return out, true
 }

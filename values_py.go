@@ -33,7 +33,7 @@ func (pyValues) Repr(v any) string {
 // lists and dicts.
 func (pyValues) IsMapping(v any) bool {
 	switch v.(type) {
-	case nil, string, SafeString, bool:
+	case nil, string, SafeString, bool, Tuple:
 		return false
 	case *OrderedMap, []any, map[string]any:
 		return true
@@ -68,7 +68,23 @@ func (pyValues) Lookup(v any, key string) (any, bool) {
 
 // pyFormat is Python's ("%" + spec) % v, for the stringformat filter.
 func pyFormat(spec string, v any) (string, error) {
-	return pystr.Format(spec, indirect(v), pyValues{})
+	v = indirect(v)
+	if t, ok := v.(Tuple); ok {
+		v = toStr(t) // Django's stringformat formats str() of a tuple
+	}
+	if d, ok := decimalOf(v); ok && spec != "" {
+		// Python's % converts a Decimal with int() or float() for the
+		// number conversions.
+		switch spec[len(spec)-1] {
+		case 'd', 'i', 'u': // not x, o, c: a Decimal has no __index__
+			if n, ok := d.int(); ok {
+				v = n
+			}
+		case 'e', 'E', 'f', 'F', 'g', 'G':
+			v = d.Float64()
+		}
+	}
+	return pystr.Format(spec, v, pyValues{})
 }
 
 // floatFormat is Django's floatformat of a template value.
@@ -77,4 +93,14 @@ func floatFormat(v any, arg string) (string, bool) {
 }
 
 // fileSizeFormat is Django's filesizeformat of a template value.
-func fileSizeFormat(v any) string { return numberformat.FileSize(indirect(v)) }
+func fileSizeFormat(v any) string {
+	v = indirect(v)
+	if d, ok := decimalOf(v); ok {
+		n, ok := d.int() // Django: int(bytes_)
+		if !ok {
+			return numberformat.FileSize(nil)
+		}
+		v = n
+	}
+	return numberformat.FileSize(v)
+}

@@ -13,6 +13,7 @@ const (
 	IndexError
 	AttributeError
 	ZeroDivisionError
+	OverflowError
 )
 
 // Error is a Python exception surfaced as a Go error.

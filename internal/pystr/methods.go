@@ -18,6 +18,20 @@ func Center(s string, width int) string {
 	return strings.Repeat(" ", left) + s + strings.Repeat(" ", marg-left)
 }
 
+// FormatCenter is Python's format(s, "^width"), which Django's center
+// filter uses since 5.1: the left margin is half the padding rounded down,
+// so an odd padding puts the extra space on the right ("even" in 7 is
+// " even  "), where str.center would put it left when width is odd.
+func FormatCenter(s string, width int) string {
+	n := Len(s)
+	if width <= n {
+		return s
+	}
+	marg := width - n
+	left := marg / 2
+	return strings.Repeat(" ", left) + s + strings.Repeat(" ", marg-left)
+}
+
 // Ljust is Python's str.ljust with a space fill.
 func Ljust(s string, width int) string {
 	if n := Len(s); width > n {

@@ -170,6 +170,9 @@ func ordinal(r *runnel.Renderer, v any) any {
 // every three digits: 4500 becomes "4,500", 45000.5 "45,000.5".
 func intcomma(v any, useL10n bool) any {
 	if useL10n {
+		if d, ok := v.(runnel.Decimal); ok {
+			return groupText(d.Localized()) // number_format of the Decimal
+		}
 		if f, ok := floatOf(v); ok {
 			return groupText(floatText(f))
 		}
@@ -337,6 +340,11 @@ func dateOf(v any) (time.Time, bool) {
 // is one of them (in the date's own location), and other dates with the
 // date filter's format (DATE_FORMAT, "N j, Y", by default).
 func naturalday(r *runnel.Renderer, v any, format string, now time.Time) any {
+	kind := dateformat.Aware
+	if x, isDate := v.(runnel.Date); isDate {
+		// A date is compared with today's date where the render runs.
+		v, kind = time.Date(x.Year, time.Month(x.Month), x.Day, 0, 0, 0, 0, time.Local), dateformat.Date
+	}
 	d, ok := dateOf(v)
 	if !ok {
 		return v
@@ -354,6 +362,13 @@ func naturalday(r *runnel.Renderer, v any, format string, now time.Time) any {
 	}
 	if format == "" {
 		format = "DATE_FORMAT"
+	}
+	if kind == dateformat.Date {
+		out, _, err := dateformat.FormatKind(d, kind, format)
+		if err != nil {
+			return "" // Django raises TypeError (a time character for a date)
+		}
+		return out
 	}
 	return dateformat.Format(d, format)
 }

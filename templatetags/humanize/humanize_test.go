@@ -39,6 +39,9 @@ func TestIntcomma(t *testing.T) {
 		[]any{100, 1000, 10123, 10311, 1000000, 1234567.25, "100", "1000", "10123", "10311", "1000000", "1234567.1234567", -100, -1000, "-1234567.1234567", nil, "foo", 1e20, int64(-9223372036854775808)},
 		[]string{"100", "1,000", "10,123", "10,311", "1,000,000", "1,234,567.25", "100", "1,000", "10,123", "10,311", "1,000,000", "1,234,567.1234567", "-100", "-1,000", "-1,234,567.1234567", "None", "foo", "100,000,000,000,000,000,000", "-9,223,372,036,854,775,808"})
 	tagtest.Run(t, []tagtest.Case{{Name: "no l10n", Src: `{% load humanize %}{{ 1234567|intcomma:False }} {{ "x1000"|intcomma }}`, Want: "1,234,567 x1000"}}, lib())
+	each(t, "intcomma",
+		[]any{runnel.MustDecimal("1234567.1234567"), runnel.MustDecimal("-1234567.1234567"), runnel.MustDecimal("1E+3"), runnel.MustDecimal("100.10")},
+		[]string{"1,234,567.1234567", "-1,234,567.1234567", "1,000", "100.10"})
 }
 
 func TestIntword(t *testing.T) {
@@ -59,6 +62,11 @@ func TestNaturalday(t *testing.T) {
 		[]any{today, today.AddDate(0, 0, 1), today.AddDate(0, 0, -1), today.AddDate(0, 0, -2), "foo", nil},
 		[]string{"today", "tomorrow", "yesterday", "March 7, 2012", "foo", "None"})
 	tagtest.Run(t, []tagtest.Case{{Name: "format", Src: `{% load humanize %}{{ d|naturalday:"Y-m-d" }}`, Data: map[string]any{"d": today.AddDate(0, 0, 5)}, Want: "2012-03-14"}}, lib())
+	// A date (runnel.Date) is compared with today where the render runs.
+	day := runnel.DateOf(now.In(time.Local))
+	next := runnel.DateOf(now.In(time.Local).AddDate(0, 0, 1))
+	tagtest.Run(t, []tagtest.Case{{Name: "date", Src: `{% load humanize %}{{ d|naturalday }} {{ n|naturalday }} {{ o|naturalday }} [{{ o|naturalday:"H" }}]`,
+		Data: map[string]any{"d": day, "n": next, "o": runnel.Date{Year: 2000, Month: 1, Day: 1}}, Want: "today tomorrow Jan. 1, 2000 []"}}, lib())
 }
 
 func TestNaturaltime(t *testing.T) {

@@ -59,6 +59,17 @@ func Localize(v any) (string, bool) {
 		return numberformat.Float(runnel.ToString(x)), true
 	case time.Time:
 		return dateformat.Format(x, "DATETIME_FORMAT"), true
+	case runnel.Decimal:
+		return x.Localized(), true
+	case runnel.Date:
+		out, _, _ := dateformat.FormatKind(time.Date(x.Year, time.Month(x.Month), x.Day, 0, 0, 0, 0, time.UTC), dateformat.Date, "DATE_FORMAT")
+		return out, true
+	case runnel.TimeOfDay:
+		out, _ := dateformat.FormatTimeKind(time.Date(1900, 1, 1, x.Hour, x.Minute, x.Second, x.Microsecond*1000, time.UTC), dateformat.TimeOfDay, "TIME_FORMAT")
+		return out, true
+	case runnel.NaiveDateTime:
+		out, _, _ := dateformat.FormatKind(x.In(time.UTC), dateformat.Naive, "DATETIME_FORMAT")
+		return out, true
 	case nil:
 		return "", false
 	}

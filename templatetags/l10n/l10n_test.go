@@ -31,6 +31,7 @@ func TestL10n(t *testing.T) {
 		{Name: "string-escaped", Src: "{% load l10n %}{{ s|localize }}{{ s|unlocalize }}", Data: map[string]any{"s": "<b>"}, Want: "&lt;b&gt;&lt;b&gt;"},
 		{Name: "safe-string-kept", Src: `{% load l10n %}{{ "<b>"|localize }}{{ s|unlocalize }}`, Data: map[string]any{"s": runnel.MarkSafe("<i>")}, Want: "<b><i>"},
 		{Name: "other-number-types", Src: "{% load l10n %}{{ a|localize }} {{ b|localize }} {{ c|localize }}", Data: map[string]any{"a": uint8(7), "b": float32(0.1), "c": int64(-3)}, Want: "7 0.1 -3"},
+		{Name: "values", Src: "{% load l10n %}{{ d|localize }}|{{ day|localize }}|{{ c|localize }}|{{ n|unlocalize }}", Data: map[string]any{"d": runnel.MustDecimal("1E+3"), "day": runnel.Date{Year: 2000, Month: 1, Day: 1}, "c": runnel.TimeOfDay{Hour: 12, Minute: 30}, "n": runnel.Naive(dt)}, Want: "1000|Jan. 1, 2000|12:30 p.m.|Dec. 31, 2016, midnight"},
 		{Name: "not-loaded", Src: "{{ 1|localize }}", Err: "Invalid filter: 'localize'"},
 	})
 }
