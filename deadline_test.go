@@ -150,7 +150,10 @@ func TestHandlerRequestDeadline(t *testing.T) {
 	cancelled := make(chan error, 2)
 	h := e.Handler("page.html", func(*http.Request) (any, error) { return neverData(cancelled), nil })
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 600*time.Millisecond)
+		// 2 s, so that the margin (a tenth: 200 ms) is time enough to
+		// write the page's end on a loaded machine; with 600 ms (a 60 ms
+		// margin) it was not, now and then.
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		h.ServeHTTP(w, r.WithContext(ctx))
 	}))
