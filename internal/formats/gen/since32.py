@@ -1,0 +1,54 @@
+"""Locales Django added after 3.2, with their format settings as current
+Django (5.x/6.0) has them: ms (Malay, Django 4.0), ckb (Central Kurdish,
+Django 4.1) and ug (Uyghur, Django 5.0). gen.py uses an entry only when the
+locale directory it reads lacks the locale. Settings a locale leaves to
+the project's settings are absent."""
+
+LOCALES = {
+    "ckb": {
+        "DATE_FORMAT": "j F Y",
+        "TIME_FORMAT": "G:i",
+        "DATETIME_FORMAT": "j F Y، کاتژمێر G:i",
+        "YEAR_MONTH_FORMAT": "F Y",
+        "MONTH_DAY_FORMAT": "j F",
+        "SHORT_DATE_FORMAT": "Y/n/j",
+        "SHORT_DATETIME_FORMAT": "Y/n/j، G:i",
+        "FIRST_DAY_OF_WEEK": 6,
+        "DECIMAL_SEPARATOR": ".",
+        "THOUSAND_SEPARATOR": ",",
+    },
+    "ms": {
+        "DATE_FORMAT": "j M Y",
+        "TIME_FORMAT": "P",
+        "DATETIME_FORMAT": "j M Y, P",
+        "YEAR_MONTH_FORMAT": "F Y",
+        "MONTH_DAY_FORMAT": "j F",
+        "SHORT_DATE_FORMAT": "d/m/Y",
+        "SHORT_DATETIME_FORMAT": "d/m/Y P",
+        "FIRST_DAY_OF_WEEK": 0,
+        "DATE_INPUT_FORMATS": [
+            "%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y",
+            "%d %b %Y", "%d %b, %Y", "%d %B %Y", "%d %B, %Y",
+        ],
+        "DATETIME_INPUT_FORMATS": [
+            "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M",
+            "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S.%f", "%d/%m/%Y %H:%M",
+            "%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M:%S.%f", "%d/%m/%y %H:%M",
+        ],
+        "DECIMAL_SEPARATOR": ".",
+        "THOUSAND_SEPARATOR": ",",
+        "NUMBER_GROUPING": 3,
+    },
+    "ug": {
+        "DATE_FORMAT": "j F Y",
+        "TIME_FORMAT": "G:i",
+        "YEAR_MONTH_FORMAT": "F Y",
+        "MONTH_DAY_FORMAT": "j F",
+        "SHORT_DATE_FORMAT": "Y/m/d",
+        "SHORT_DATETIME_FORMAT": "Y/m/d G:i",
+        "FIRST_DAY_OF_WEEK": 1,
+        "DECIMAL_SEPARATOR": ".",
+        "THOUSAND_SEPARATOR": ",",
+        "NUMBER_GROUPING": 3,
+    },
+}
