@@ -21,17 +21,18 @@ func init() {
 	registerFilter("divisibleby", argRequired, false, filterDivisibleby)
 	registerFilter("get_digit", argRequired, false, filterGetDigit)
 	registerFilter("floatformat", argOptional, true, filterFloatformat)
-	registerFilter("filesizeformat", argNone, true, func(_ *state, in, _ any) (any, error) {
-		return fileSizeFormat(in), nil
+	registerFilter("filesizeformat", argNone, true, func(s *state, in, _ any) (any, error) {
+		_, seps := s.formatsFor(true)
+		return fileSizeFormat(in, seps), nil
 	})
 	registerFilter("stringformat", argRequired, true, filterStringformat)
 	registerFilter("date", argOptional, false, filterDate)
 	registerFilter("time", argOptional, false, filterTime)
 	registerFilter("timesince", argOptional, false, func(s *state, in, arg any) (any, error) {
-		return timesinceFilter(in, arg, false)
+		return timesinceFilter(s, in, arg, false)
 	})
 	registerFilter("timeuntil", argOptional, false, func(s *state, in, arg any) (any, error) {
-		return timesinceFilter(in, arg, true)
+		return timesinceFilter(s, in, arg, true)
 	})
 	registerFilter("pluralize", argOptional, false, filterPluralize)
 	registerFilter("yesno", argOptional, false, filterYesno)
@@ -202,7 +203,9 @@ func filterFloatformat(s *state, in, arg any) (any, error) {
 			return nil, err
 		}
 	}
-	out, ok := floatFormat(in, a)
+	_, loc := s.formatsFor(true)
+	_, plain := s.formatsFor(false)
+	out, ok := floatFormat(in, a, loc, plain)
 	if !ok {
 		return "", nil
 	}
@@ -260,7 +263,8 @@ func filterDate(s *state, in, arg any) (any, error) {
 	if err := checkFormat(s, format); err != nil {
 		return nil, err
 	}
-	return dateformat.Format(s.templateLocaltime(t), format), nil
+	// date_format localizes whatever {% localize %} says (use_l10n=None).
+	return s.dateLocale(true).Format(s.templateLocaltime(t), format), nil
 }
 
 // maxFormatExpansion is the most text a character of a date format makes
@@ -284,7 +288,7 @@ func filterTime(s *state, in, arg any) (any, error) {
 	if err := checkFormat(s, argStr(arg)); err != nil {
 		return nil, err
 	}
-	out, ok := dateformat.FormatTime(s.templateLocaltime(t), argStr(arg))
+	out, ok := s.dateLocale(true).FormatTime(s.templateLocaltime(t), argStr(arg))
 	if !ok {
 		return "", nil
 	}
@@ -293,14 +297,15 @@ func filterTime(s *state, in, arg any) (any, error) {
 
 // timesinceFilter is Django's timesince (or timeuntil when reversed): the
 // time between the value and the argument (default now), such as
-// "4\u00a0days, 6\u00a0hours". Values or arguments that are not times give
-// "" (Django raises AttributeError for them).
-func timesinceFilter(in, arg any, reversed bool) (any, error) {
+// "4\u00a0days, 6\u00a0hours"; now is the engine's clock (WithClock).
+// Values or arguments that are not times give "" (Django raises
+// AttributeError for them).
+func timesinceFilter(s *state, in, arg any, reversed bool) (any, error) {
 	d, ok := asTime(in)
 	if !ok {
 		return "", nil
 	}
-	now := time.Now()
+	now := s.now()
 	if truthy(arg) {
 		n, ok := asTime(arg)
 		if !ok {

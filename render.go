@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
-	"github.com/runnelhq/runnel/internal/dateformat"
 	"github.com/runnelhq/runnel/internal/htmlutil"
-	"github.com/runnelhq/runnel/internal/numberformat"
 	"github.com/runnelhq/runnel/internal/pystr"
 	"github.com/runnelhq/runnel/syntax"
 )
@@ -359,20 +358,33 @@ func (s *state) writeValue(v any) {
 		s.out.WriteString(string(x))
 		return
 	case int:
+		if s.groupsInts() {
+			s.out.WriteString(s.localizeInt(strconv.Itoa(x)))
+			return
+		}
 		s.out.writeInt(int64(x))
 		return
 	case *int:
 		if x != nil {
+			if s.groupsInts() {
+				s.out.WriteString(s.localizeInt(strconv.Itoa(*x)))
+				return
+			}
 			s.out.writeInt(int64(*x))
 			return
 		}
 	case int64:
+		if s.groupsInts() {
+			s.out.WriteString(s.localizeInt(strconv.FormatInt(x, 10)))
+			return
+		}
 		s.out.writeInt(x)
 		return
 	case float64:
-		// Django localizes floats for display: positional, never 1e+20.
+		// Django localizes floats for display: positional, never 1e+20,
+		// with the language's decimal separator.
 		if s.useL10n() {
-			s.out.WriteString(numberformat.Float(pystr.Float(x)))
+			s.writeText(s.localizeFloat(x))
 		} else {
 			s.out.WriteString(pystr.Float(x))
 		}
@@ -394,6 +406,12 @@ func (s *state) writeValue(v any) {
 	if text, ok := s.printContainer(v); ok {
 		s.writeText(text)
 		return
+	}
+	if s.groupsInts() {
+		if kind, _, _, _ := pystr.Classify(v); kind == pystr.IntType {
+			s.writeText(s.localizeInt(toStr(v)))
+			return
+		}
 	}
 	str := toStr(v)
 	if isSafe(v) {
@@ -428,11 +446,16 @@ func (s *state) writeText(str string) {
 	}
 }
 
-// localizeTime formats a time for display as Django does with USE_L10N and
-// the en locale's DATETIME_FORMAT, in the current time zone.
+// localizeTime formats a time for display as Django does: with the
+// language's DATETIME_FORMAT (the settings' with {% localize off %}), in
+// the current time zone.
 func (s *state) localizeTime(t time.Time) string {
-	return dateformat.Format(s.templateLocaltime(t), "DATETIME_FORMAT")
+	return s.dateLocale(s.useL10n()).Format(s.templateLocaltime(t), "DATETIME_FORMAT")
 }
+
+// groupsInts reports whether displayed integers are grouped: with
+// USE_THOUSAND_SEPARATOR, where values are localized.
+func (s *state) groupsInts() bool { return s.eng.l10nOf().useThou && s.useL10n() }
 
 // conditionalEscape is Django's conditional_escape: escapes v unless it is
 // already safe, and returns safe text.
