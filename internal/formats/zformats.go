@@ -11,6 +11,11 @@ const DjangoVersion = "3.2.25"
 // directory lacked them.
 var addedLocales = []string{"ckb", "ms", "ug"}
 
+// changedLocales are the locales some of whose settings were taken from
+// gen/since32.py (settings current Django changed since 3.2) because the
+// locale files were Django 3's.
+var changedLocales = []string{"ca"}
+
 // locales are the format settings of each locale, by Django locale name.
 var locales = map[string]*Locale{
 	"ar": {
@@ -92,11 +97,11 @@ var locales = map[string]*Locale{
 	},
 	"ca": {
 		Set:                  HasDateFormat | HasDatetimeFormat | HasTimeFormat | HasYearMonthFormat | HasMonthDayFormat | HasShortDateFormat | HasShortDatetimeFormat | HasFirstDayOfWeek | HasDecimalSeparator | HasThousandSeparator | HasNumberGrouping | HasDateInputFormats | HasDatetimeInputFormats,
-		DateFormat:           "j \\d\\e F \\d\\e Y",
-		DatetimeFormat:       "j \\d\\e F \\d\\e Y \\a \\l\\e\\s G:i",
+		DateFormat:           "j E \\d\\e Y",
+		DatetimeFormat:       "j E \\d\\e Y \\a \\l\\e\\s G:i",
 		TimeFormat:           "G:i",
 		YearMonthFormat:      "F \\d\\e\\l Y",
-		MonthDayFormat:       "j \\d\\e F",
+		MonthDayFormat:       "j E",
 		ShortDateFormat:      "d/m/Y",
 		ShortDatetimeFormat:  "d/m/Y G:i",
 		FirstDayOfWeek:       1,
