@@ -55,10 +55,10 @@ LOCALES = {
 
 # Settings current Django changed since 3.2, by locale: gen.py applies them
 # over the files of a Django 3.x. Found by comparing 3.2's files with
-# current Django's for a sample of locales and with the formats current
+# current Django's for a sample of locales (ca, hi, ru) and with the formats
 # Django's test suite asserts (tests/i18n/tests.py FormattingTests: ca, de,
-# en, es, pt_BR, ru; Catalan's DATE_FORMAT became r"j E \d\e Y", with the
-# genitive month names of "E"). Locales outside the sample may differ.
+# en, es; Catalan's DATE_FORMAT became r"j E \d\e Y", with the genitive
+# month names of "E"). Locales outside the sample may differ.
 CHANGED = {
     "ca": {
         "DATE_FORMAT": r"j E \d\e Y",
