@@ -3,6 +3,11 @@
 // gen/gen.py, and the lookup of django.utils.formats.get_format: the
 // settings of a language's locale, then of its base language, then the
 // project's settings.
+//
+// go generate runs gen/gen.py with the Django that python3 imports; where it
+// imports none, give the generator a django/conf/locale directory:
+//
+//	python3 gen/gen.py /usr/lib/python3/dist-packages/django/conf/locale -o zformats.go && gofmt -w zformats.go
 package formats
 
 import (

@@ -3,7 +3,9 @@
 package formats
 
 // DjangoVersion is the version of Django whose locale files the data was
-// generated from.
+// generated from. The data matches current Django (6.0): for older
+// files, gen/since32.py supplies the locales and settings added or
+// changed since 3.2 (addedLocales, changedLocales).
 const DjangoVersion = "3.2.25"
 
 // addedLocales are the locales taken from gen/since32.py (locales Django
