@@ -3,6 +3,7 @@ package runnel
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/runnelhq/runnel/internal/dateformat"
@@ -98,8 +99,14 @@ type l10nFormats struct {
 	plain     *formats.Locale
 	plainSeps *numberformat.Separators
 	useThou   bool
-	langs     sync.Map // language code → *langFormats
+	langs     sync.Map     // language code → *langFormats
+	nLangs    atomic.Int32 // entries in langs, at most maxLangCache
 }
+
+// maxLangCache bounds the language codes whose settings an engine keeps:
+// codes can come from requests, and past it settings are resolved each
+// time.
+const maxLangCache = 256
 
 // langFormats are the settings of one language with the engine's
 // fallbacks.
@@ -157,7 +164,13 @@ func (l *l10nFormats) forLang(lang string) *langFormats {
 	}
 	f := formats.For(lang, l.plain)
 	lf := &langFormats{f: f, seps: separators(f, l.useThou)}
-	v, _ := l.langs.LoadOrStore(lang, lf)
+	if l.nLangs.Load() >= maxLangCache {
+		return lf
+	}
+	v, loaded := l.langs.LoadOrStore(lang, lf)
+	if !loaded {
+		l.nLangs.Add(1)
+	}
 	return v.(*langFormats)
 }
 
