@@ -66,7 +66,14 @@ var l10nData = map[string]any{
 	"dt": fixed,
 	"t":  time.Date(1, 1, 1, 10, 15, 48, 0, time.UTC),
 	"a1": time.Date(2009, 4, 1, 0, 0, 0, 0, time.UTC),
+	"c":  color(1),
+	"u":  uint32(1234567),
 }
+
+// color is an integer type with a String method.
+type color int
+
+func (color) String() string { return "Purple" }
 
 func runL10n(t *testing.T, cases []l10nCase) {
 	t.Helper()
@@ -199,6 +206,8 @@ func TestLocaleFormatsSequenceGrouping(t *testing.T) {
 	runL10n(t, []l10nCase{
 		{"xx", lakh, `{{ 10000000|floatformat:"g" }} {{ 1234567.5|floatformat:"1gu" }}`, "1,00,00,000 12,34,567.5"},
 		{"xx", runnel.Settings{UseThousandSeparator: true, NumberGrouping: []int{3, 2, 0}}, `{{ 10000000 }}`, "1,00,00,000"},
+		// An integer type with a String method is not grouped.
+		{"en", thousands, `{{ c }} {{ u }}`, "Purple 1,234,567"},
 	})
 }
 

@@ -2,6 +2,7 @@ package runnel
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -228,7 +229,8 @@ func (s *state) localizeFloat(x float64) string {
 // localizeInt is number_format of an integer's text for display: grouped
 // when USE_THOUSAND_SEPARATOR is set, else as it is.
 func (s *state) localizeInt(text string) string {
-	if !s.eng.l10nOf().useThou {
+	if !s.eng.l10nOf().useThou || !isIntText(text) {
+		// An integer type with a String method displays its text.
 		return text
 	}
 	_, seps := s.formatsFor(true)
@@ -316,3 +318,18 @@ func ContextWithLocalize(ctx context.Context, on bool) context.Context {
 // UseL10n reports whether the render localizes values where the tag is
 // (Django's context.use_l10n).
 func (r *Renderer) UseL10n() bool { return r.s.useL10n() }
+
+// isIntText reports whether text is an integer's digits, with an optional
+// minus sign.
+func isIntText(text string) bool {
+	text = strings.TrimPrefix(text, "-")
+	if text == "" {
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		if text[i] < '0' || text[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
