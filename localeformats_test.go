@@ -254,3 +254,32 @@ func TestClock(t *testing.T) {
 		}
 	}
 }
+
+// TestLocaleFormatsConcurrent renders in several languages at once on one
+// engine (its cache of language settings is shared).
+func TestLocaleFormatsConcurrent(t *testing.T) {
+	eng := runnel.New(nil, runnel.WithSettings(thousands))
+	tmpl, err := eng.Parse("t.html", `{{ n }}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"de": "66.666,666", "en": "66,666.666", "fr": "66\u00a0666,666", "ru": "66\u00a0666,666", "ja": "66666.666"} // ja has no NUMBER_GROUPING: the setting's 0
+	done := make(chan string, 50)
+	for i := 0; i < 50; i++ {
+		go func(i int) {
+			for lang, w := range want {
+				got, err := tmpl.RenderString(runnel.WithLanguage(context.Background(), lang), l10nData)
+				if err != nil || got != w {
+					done <- lang + ": " + got
+					return
+				}
+			}
+			done <- ""
+		}(i)
+	}
+	for i := 0; i < 50; i++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
