@@ -47,6 +47,9 @@ type Engine struct {
 	writeTimeout    time.Duration
 	earlyHints      bool
 	maxNesting      int // block tags open at once; 0: syntax.DefaultMaxNesting
+	settings        Settings
+	l10n            *l10nFormats     // nil: defaultL10n
+	clock           func() time.Time // nil: time.Now
 	limits          Limits
 	allow           *allowSets // nil: every tag, filter and library
 	noFlushWarned   sync.Map

@@ -35,7 +35,7 @@ func init() {
 func urlize(s *state, in any, limit int) (any, error) {
 	safe := isSafe(in)
 	out, err := s.mapPieces(filterStr(in), func(x string) string {
-		return htmlutil.Urlize(x, safe, limit, true, s.autoescape)
+		return htmlutil.UrlizeScheme(x, safe, limit, true, s.autoescape, s.eng.settings.URLizeAssumeHTTPS)
 	}, htmlutil.UrlizeBoundary)
 	return SafeString(out), err
 }

@@ -21,8 +21,9 @@ func init() {
 	registerFilter("divisibleby", argRequired, false, filterDivisibleby)
 	registerFilter("get_digit", argRequired, false, filterGetDigit)
 	registerFilter("floatformat", argOptional, true, filterFloatformat)
-	registerFilter("filesizeformat", argNone, true, func(_ *state, in, _ any) (any, error) {
-		return fileSizeFormat(in), nil
+	registerFilter("filesizeformat", argNone, true, func(s *state, in, _ any) (any, error) {
+		_, seps := s.formatsFor(true)
+		return fileSizeFormat(in, seps), nil
 	})
 	registerFilter("stringformat", argRequired, true, filterStringformat)
 	registerFilter("date", argOptional, false, filterDate)
@@ -209,7 +210,9 @@ func filterFloatformat(s *state, in, arg any) (any, error) {
 			return nil, err
 		}
 	}
-	out, ok := floatFormat(in, a)
+	_, loc := s.formatsFor(true)
+	_, plain := s.formatsFor(false)
+	out, ok := floatFormat(in, a, loc, plain)
 	if !ok {
 		return "", nil
 	}
@@ -267,7 +270,8 @@ func filterDate(s *state, in, arg any) (any, error) {
 	if err := checkFormat(s, format); err != nil {
 		return nil, err
 	}
-	out, ok, err := dateformat.FormatKind(t, kind, format)
+	// date_format localizes whatever {% localize %} says (use_l10n=None).
+	out, ok, err := s.dateLocale(true).FormatKind(t, kind, format)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +302,7 @@ func filterTime(s *state, in, arg any) (any, error) {
 	if err := checkFormat(s, argStr(arg)); err != nil {
 		return nil, err
 	}
-	out, ok := dateformat.FormatTimeKind(t, kind, argStr(arg))
+	out, ok := s.dateLocale(true).FormatTimeKind(t, kind, argStr(arg))
 	if !ok {
 		return "", nil
 	}
@@ -307,8 +311,9 @@ func filterTime(s *state, in, arg any) (any, error) {
 
 // timesinceFilter is Django's timesince (or timeuntil when reversed): the
 // time between the value and the argument (default now), such as
-// "4\u00a0days, 6\u00a0hours". Values or arguments that are not times give
-// "" (Django raises AttributeError for them). A Date is its midnight and a
+// "4\u00a0days, 6\u00a0hours"; now is the engine's clock (WithClock).
+// Values or arguments that are not times give "" (Django raises
+// AttributeError for them). A Date is its midnight and a
 // NaiveDateTime its wall clock; a naive value and an aware one (a
 // time.Time) give "", as Python cannot subtract them, and the default
 // now of a naive value is the wall clock of the default time zone.
@@ -317,7 +322,7 @@ func timesinceFilter(s *state, in, arg any, reversed bool) (any, error) {
 	if !ok {
 		return "", nil
 	}
-	now := time.Now()
+	now := s.now()
 	if naive {
 		now = Naive(now.In(s.defaultLocation())).In(time.UTC)
 	}

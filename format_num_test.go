@@ -392,9 +392,9 @@ func TestFloatFormat(t *testing.T) {
 		{3.14159, "٣", "3.142", true},
 	}
 	for _, tc := range tests {
-		got, ok := floatFormat(tc.v, tc.arg)
+		got, ok := floatFormat(tc.v, tc.arg, nil, nil)
 		if got != tc.want || ok != tc.ok {
-			t.Errorf("floatFormat(%#v, %q) = %q, %v, want %q, %v", tc.v, tc.arg, got, ok, tc.want, tc.ok)
+			t.Errorf("floatFormat(%#v, %q, nil, nil) = %q, %v, want %q, %v", tc.v, tc.arg, got, ok, tc.want, tc.ok)
 		}
 	}
 }
@@ -402,21 +402,21 @@ func TestFloatFormat(t *testing.T) {
 // TestFloatFormatLong covers values at Django's 200-digit cut-off and a
 // long but valid number of places.
 func TestFloatFormatLong(t *testing.T) {
-	if got, _ := floatFormat("1e199", ""); got != "1"+strings.Repeat("0", 199) {
+	if got, _ := floatFormat("1e199", "", nil, nil); got != "1"+strings.Repeat("0", 199) {
 		t.Errorf("1e199 = %q", got)
 	}
 	big := "1" + strings.Repeat("0", 1000000)
-	if got, _ := floatFormat(big, ""); got != big {
+	if got, _ := floatFormat(big, "", nil, nil); got != big {
 		t.Error("a million digits should come back as they are")
 	}
-	if got, _ := floatFormat(0.5, "300"); got != "0.5"+strings.Repeat("0", 299) {
+	if got, _ := floatFormat(0.5, "300", nil, nil); got != "0.5"+strings.Repeat("0", 299) {
 		t.Errorf("0.5 with 300 places = %q", got)
 	}
 	type floatWrapper float64
-	if got, _ := floatFormat(floatWrapper(11.000001), "-2"); got != "11.00" {
+	if got, _ := floatFormat(floatWrapper(11.000001), "-2", nil, nil); got != "11.00" {
 		t.Errorf("float type = %q", got)
 	}
-	if got, _ := floatFormat(SafeString("1.42"), ""); got != "1.4" {
+	if got, _ := floatFormat(SafeString("1.42"), "", nil, nil); got != "1.4" {
 		t.Errorf("safe string = %q", got)
 	}
 }
@@ -498,7 +498,7 @@ func TestFileSizeFormat(t *testing.T) {
 		{strings.Repeat("1", 5000), "0\u00a0bytes"},
 	}
 	for _, tc := range tests {
-		if got := fileSizeFormat(tc.v); got != tc.want {
+		if got := fileSizeFormat(tc.v, nil); got != tc.want {
 			t.Errorf("fileSizeFormat(%#v) = %q, want %q", tc.v, got, tc.want)
 		}
 	}
@@ -516,7 +516,7 @@ func BenchmarkPyFormat(b *testing.B) {
 func BenchmarkFloatFormat(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		floatFormat(1234567.891, "2g")
+		floatFormat(1234567.891, "2g", nil, nil)
 	}
 }
 
@@ -524,6 +524,6 @@ func BenchmarkFloatFormat(b *testing.B) {
 func BenchmarkFileSizeFormat(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		fileSizeFormat(52428800)
+		fileSizeFormat(52428800, nil)
 	}
 }

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/runnelhq/runnel/internal/dateformat"
 	"github.com/runnelhq/runnel/internal/htmlutil"
-	"github.com/runnelhq/runnel/internal/numberformat"
 	"github.com/runnelhq/runnel/internal/pystr"
 	"github.com/runnelhq/runnel/syntax"
 )
@@ -359,20 +359,33 @@ func (s *state) writeValue(v any) {
 		s.out.WriteString(string(x))
 		return
 	case int:
+		if s.groupsInts() {
+			s.out.WriteString(s.localizeInt(strconv.Itoa(x)))
+			return
+		}
 		s.out.writeInt(int64(x))
 		return
 	case *int:
 		if x != nil {
+			if s.groupsInts() {
+				s.out.WriteString(s.localizeInt(strconv.Itoa(*x)))
+				return
+			}
 			s.out.writeInt(int64(*x))
 			return
 		}
 	case int64:
+		if s.groupsInts() {
+			s.out.WriteString(s.localizeInt(strconv.FormatInt(x, 10)))
+			return
+		}
 		s.out.writeInt(x)
 		return
 	case float64:
-		// Django localizes floats for display: positional, never 1e+20.
+		// Django localizes floats for display: positional, never 1e+20,
+		// with the language's decimal separator.
 		if s.useL10n() {
-			s.out.WriteString(numberformat.Float(pystr.Float(x)))
+			s.writeText(s.localizeFloat(x))
 		} else {
 			s.out.WriteString(pystr.Float(x))
 		}
@@ -408,6 +421,12 @@ func (s *state) writeValue(v any) {
 		s.writeText(text)
 		return
 	}
+	if s.groupsInts() {
+		if kind, _, _, _ := pystr.Classify(v); kind == pystr.IntType {
+			s.writeText(s.localizeInt(toStr(v)))
+			return
+		}
+	}
 	str := toStr(v)
 	if isSafe(v) {
 		s.out.WriteString(str)
@@ -442,36 +461,48 @@ func (s *state) writeText(str string) {
 }
 
 // localizeDecimal is a Decimal as {{ }} displays it: localized as Django's
-// number_format does (positional, "1E+3" shows as "1000"), else str().
+// number_format does (positional, "1E+3" shows as "1000", with the
+// language's separators), else str().
 func (s *state) localizeDecimal(d Decimal) string {
 	if s.useL10n() {
-		return d.Localized()
+		_, seps := s.formatsFor(true)
+		return seps.Number(d.Localized(), false)
 	}
 	return d.String()
 }
 
 // localizeCivil is a Date, TimeOfDay or NaiveDateTime as {{ }} displays
-// it: with DATE_FORMAT, TIME_FORMAT or DATETIME_FORMAT, never converted to
-// a time zone.
-func (s *state) localizeCivil(v any) string {
+// it.
+func (s *state) localizeCivil(v any) string { return s.civilText(v, s.useL10n()) }
+
+// civilText is a Date, TimeOfDay or NaiveDateTime formatted with the
+// language's DATE_FORMAT, TIME_FORMAT or DATETIME_FORMAT (the settings'
+// when not localized), never converted to a time zone.
+func (s *state) civilText(v any, localize bool) string {
 	t, kind, _ := civilOf(v, s.defaultLocation())
+	loc := s.dateLocale(localize)
 	switch kind {
 	case dateformat.Date:
-		out, _, _ := dateformat.FormatKind(t, kind, "DATE_FORMAT")
+		out, _, _ := loc.FormatKind(t, kind, "DATE_FORMAT")
 		return out
 	case dateformat.TimeOfDay:
-		out, _ := dateformat.FormatTimeKind(t, kind, "TIME_FORMAT")
+		out, _ := loc.FormatTimeKind(t, kind, "TIME_FORMAT")
 		return out
 	}
-	out, _, _ := dateformat.FormatKind(t, kind, "DATETIME_FORMAT")
+	out, _, _ := loc.FormatKind(t, kind, "DATETIME_FORMAT")
 	return out
 }
 
-// localizeTime formats a time for display as Django does with USE_L10N and
-// the en locale's DATETIME_FORMAT, in the current time zone.
+// localizeTime formats a time for display as Django does: with the
+// language's DATETIME_FORMAT (the settings' with {% localize off %}), in
+// the current time zone.
 func (s *state) localizeTime(t time.Time) string {
-	return dateformat.Format(s.templateLocaltime(t), "DATETIME_FORMAT")
+	return s.dateLocale(s.useL10n()).Format(s.templateLocaltime(t), "DATETIME_FORMAT")
 }
+
+// groupsInts reports whether displayed integers are grouped: with
+// USE_THOUSAND_SEPARATOR, where values are localized.
+func (s *state) groupsInts() bool { return s.eng.l10nOf().useThou && s.useL10n() }
 
 // conditionalEscape is Django's conditional_escape: escapes v unless it is
 // already safe, and returns safe text.

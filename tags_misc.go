@@ -7,13 +7,11 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/runnelhq/runnel/internal/pystr"
 
-	"github.com/runnelhq/runnel/internal/dateformat"
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -622,14 +620,14 @@ func compileNow(c *compiler, t *syntax.TagNode) (node, error) {
 	return n, nil
 }
 
-// render writes (or binds) the current time, in the engine's time zone,
-// formatted like the date filter.
+// render writes (or binds) the current time (the engine's clock), in the
+// engine's time zone, formatted like the date filter.
 func (n *nowNode) render(s *state) error {
-	now := time.Now()
+	now := s.now()
 	if s.eng.loc != nil {
 		now = now.In(s.currentLocation()) // Django uses the current zone only with USE_TZ
 	}
-	out := dateformat.Format(now, n.format)
+	out := s.dateLocale(true).Format(now, n.format)
 	if n.asvar != "" {
 		s.setUpward(n.asvar, out)
 		return nil

@@ -88,19 +88,22 @@ func pyFormat(spec string, v any) (string, error) {
 }
 
 // floatFormat is Django's floatformat of a template value.
-func floatFormat(v any, arg string) (string, bool) {
-	return numberformat.FloatFormat(indirect(v), arg, pyValues{})
+// loc and plain are the separators of the language and of the settings
+// (nil: the en locale's and Django's defaults).
+func floatFormat(v any, arg string, loc, plain *numberformat.Separators) (string, bool) {
+	return numberformat.FloatFormat(indirect(v), arg, pyValues{}, loc, plain)
 }
 
-// fileSizeFormat is Django's filesizeformat of a template value.
-func fileSizeFormat(v any) string {
+// fileSizeFormat is Django's filesizeformat of a template value, its
+// number written with seps (nil: the en locale's).
+func fileSizeFormat(v any, seps *numberformat.Separators) string {
 	v = indirect(v)
 	if d, ok := decimalOf(v); ok {
 		n, ok := d.int() // Django: int(bytes_)
 		if !ok {
-			return numberformat.FileSize(nil)
+			return numberformat.FileSizeSep(nil, seps)
 		}
 		v = n
 	}
-	return numberformat.FileSize(v)
+	return numberformat.FileSizeSep(v, seps)
 }

@@ -1,9 +1,10 @@
 // Package dateformat formats dates and times the way Django does. It follows
 // django.utils.dateformat (DateFormat and TimeFormat, the format characters
-// of the date and time filters), the English (en) locale's names and format
-// settings from django.conf.locale.en.formats as django.utils.formats
-// get_format returns them, and django.utils.timesince (timesince and
-// timeuntil).
+// of the date and time filters), with the month and weekday names of
+// django.utils.dates translated by a Translator (English without one), the
+// named formats of a locale (internal/formats; the en locale by default) as
+// django.utils.formats get_format returns them, and django.utils.timesince
+// (timesince and timeuntil).
 //
 // A Go time.Time always carries a location, so every value is treated like a
 // timezone-aware Python datetime whose tzinfo is that location.
@@ -15,7 +16,57 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+
+	"github.com/runnelhq/runnel/internal/formats"
 )
+
+// Translator translates the words of dates with Django's message ids
+// (django/utils/dates.py and dateformat.py): gettext, and pgettext for the
+// ids with a context ("abbrev. month", "alt. month").
+type Translator interface {
+	Gettext(msg string) string
+	PGettext(msgctxt, msg string) string
+}
+
+// Locale is what a format is expanded with: the named formats of the
+// active language (nil: the en locale) and the translator of the words
+// (nil: English).
+type Locale struct {
+	Formats *formats.Locale
+	Tr      Translator
+}
+
+// en is the en locale's settings.
+var en = formats.For("en", &formats.Defaults)
+
+// named resolves a format setting name with the locale's formats.
+func (l Locale) named(format string) string {
+	f := l.Formats
+	if f == nil {
+		f = en
+	}
+	if v, ok := f.Named(format); ok {
+		return v
+	}
+	return format
+}
+
+// gettext translates msg, or returns it without a translator.
+func (l Locale) gettext(msg string) string {
+	if l.Tr == nil {
+		return msg
+	}
+	return l.Tr.Gettext(msg)
+}
+
+// pgettext translates msg in the context msgctxt.
+func (l Locale) pgettext(msgctxt, msg string) string {
+	if l.Tr == nil {
+		return msg
+	}
+	return l.Tr.PGettext(msgctxt, msg)
+}
 
 // Month and weekday names of Django's English locale. Weekday tables are
 // indexed by Go's time.Weekday (Sunday is 0).
@@ -59,35 +110,9 @@ func isFormatChar(c byte) bool {
 // filters: an argument such as "SHORT_DATE_FORMAT" stands for the setting's
 // format string. ok is false when name is not a format setting, in which case
 // the argument is itself the format string.
-func Named(name string) (string, bool) {
-	switch name {
-	case "DATE_FORMAT":
-		return "N j, Y", true
-	case "DATETIME_FORMAT":
-		return "N j, Y, P", true
-	case "SHORT_DATE_FORMAT":
-		return "m/d/Y", true
-	case "SHORT_DATETIME_FORMAT":
-		return "m/d/Y P", true
-	case "TIME_FORMAT":
-		return "P", true
-	case "YEAR_MONTH_FORMAT":
-		return "F Y", true
-	case "MONTH_DAY_FORMAT":
-		return "F j", true
-	// The scalar settings get_format also answers for; date filters turn the
-	// value into text (str()) before formatting it.
-	case "FIRST_DAY_OF_WEEK":
-		return "0", true
-	case "DECIMAL_SEPARATOR":
-		return ".", true
-	case "THOUSAND_SEPARATOR":
-		return ",", true
-	case "NUMBER_GROUPING":
-		return "3", true
-	}
-	return "", false
-}
+// The scalar settings get_format also answers for come as text (str()), as
+// the date filters turn them into text before formatting with them.
+func Named(name string) (string, bool) { return en.Named(name) }
 
 // Format formats t like Django's date filter with the given format
 // (django.utils.formats.date_format followed by dateformat.format). An empty
@@ -95,14 +120,15 @@ func Named(name string) (string, bool) {
 // "SHORT_DATE_FORMAT" is replaced by the setting (see Named).
 // Backslash escapes a format character; "\\" before any other character
 // drops the backslash, as Django does.
-func Format(t time.Time, format string) string {
+func Format(t time.Time, format string) string { return Locale{}.Format(t, format) }
+
+// Format is the package's Format with the locale's named formats and
+// translated words.
+func (l Locale) Format(t time.Time, format string) string {
 	if format == "" {
 		format = "DATE_FORMAT"
 	}
-	if f, ok := Named(format); ok {
-		format = f
-	}
-	return expand(t, format)
+	return l.expand(t, l.named(format))
 }
 
 // FormatTime formats t like Django's time filter (TimeFormat). An empty format
@@ -110,26 +136,28 @@ func Format(t time.Time, format string) string {
 // time-related characters a A e f g G h H i O P s T u Z are format
 // characters there: when the format uses one of the date-only characters
 // Django's filter outputs "", and FormatTime returns ok=false.
-func FormatTime(t time.Time, format string) (string, bool) {
+func FormatTime(t time.Time, format string) (string, bool) { return Locale{}.FormatTime(t, format) }
+
+// FormatTime is the package's FormatTime with the locale's named formats
+// and translated words.
+func (l Locale) FormatTime(t time.Time, format string) (string, bool) {
 	if format == "" {
 		format = "TIME_FORMAT"
 	}
-	if f, ok := Named(format); ok {
-		format = f
-	}
+	format = l.named(format)
 	for i := 0; i < len(format); i++ {
 		if isDateOnly(format[i]) && (i == 0 || format[i-1] != '\\') {
 			return "", false
 		}
 	}
-	return expand(t, format), true
+	return l.expand(t, format), true
 }
 
 // expand does the work of Format once the format is resolved. Like
 // Django, a character is a format character unless the character before it is
 // a backslash, and in the literal text between format characters a backslash
 // followed by any character but a newline stands for that character.
-func expand(t time.Time, format string) string {
+func (l Locale) expand(t time.Time, format string) string {
 	var b strings.Builder
 	b.Grow(len(format) * 4)
 	var z zoneInfo
@@ -140,7 +168,7 @@ func expand(t time.Time, format string) string {
 			continue
 		}
 		writeLiteral(&b, format[lit:i])
-		writeChar(&b, t, c, &z)
+		l.writeChar(&b, t, c, &z)
 		lit = i + 1
 	}
 	writeLiteral(&b, format[lit:])
@@ -291,39 +319,38 @@ func hour12(h int) int {
 }
 
 // writeChar writes the expansion of one format character.
-func writeChar(b *strings.Builder, t time.Time, c byte, z *zoneInfo) {
+func (l Locale) writeChar(b *strings.Builder, t time.Time, c byte, z *zoneInfo) {
 	var buf [64]byte
 	out := buf[:0]
 	switch c {
 	case 'a':
-		if t.Hour() > 11 {
-			b.WriteString("p.m.")
-		} else {
-			b.WriteString("a.m.")
-		}
+		b.WriteString(l.ampm(t))
 		return
 	case 'A':
 		if t.Hour() > 11 {
-			b.WriteString("PM")
+			b.WriteString(l.gettext("PM"))
 		} else {
-			b.WriteString("AM")
+			b.WriteString(l.gettext("AM"))
 		}
 		return
 	case 'b':
-		b.WriteString(months3[t.Month()])
+		b.WriteString(l.gettext(months3[t.Month()]))
 		return
 	case 'c':
 		out = appendISO(out, t)
 	case 'd':
 		out = append2(out, t.Day())
 	case 'D':
-		b.WriteString(weekdaysAbbr[t.Weekday()])
+		b.WriteString(l.gettext(weekdaysAbbr[t.Weekday()]))
 		return
 	case 'e':
 		b.WriteString(z.get(t).name)
 		return
-	case 'E', 'F':
-		b.WriteString(monthNames[t.Month()])
+	case 'E':
+		b.WriteString(l.pgettext("alt. month", monthNames[t.Month()]))
+		return
+	case 'F':
+		b.WriteString(l.gettext(monthNames[t.Month()]))
 		return
 	case 'f':
 		out = appendF(out, t)
@@ -350,7 +377,7 @@ func writeChar(b *strings.Builder, t time.Time, c byte, z *zoneInfo) {
 	case 'j':
 		out = strconv.AppendInt(out, int64(t.Day()), 10)
 	case 'l':
-		b.WriteString(weekdayNames[t.Weekday()])
+		b.WriteString(l.gettext(weekdayNames[t.Weekday()]))
 		return
 	case 'L':
 		if isLeap(t.Year()) {
@@ -362,12 +389,16 @@ func writeChar(b *strings.Builder, t time.Time, c byte, z *zoneInfo) {
 	case 'm':
 		out = append2(out, int(t.Month()))
 	case 'M':
-		b.WriteString(months3Title[t.Month()])
+		if l.Tr == nil {
+			b.WriteString(months3Title[t.Month()])
+		} else {
+			b.WriteString(pyTitle(l.gettext(months3[t.Month()])))
+		}
 		return
 	case 'n':
 		out = strconv.AppendInt(out, int64(t.Month()), 10)
 	case 'N':
-		b.WriteString(monthsAP[t.Month()])
+		b.WriteString(l.pgettext("abbrev. month", monthsAP[t.Month()]))
 		return
 	case 'o':
 		y, _ := t.ISOWeek()
@@ -389,18 +420,15 @@ func writeChar(b *strings.Builder, t time.Time, c byte, z *zoneInfo) {
 	case 'P':
 		switch {
 		case t.Minute() == 0 && t.Hour() == 0:
-			b.WriteString("midnight")
+			b.WriteString(l.gettext("midnight"))
 			return
 		case t.Minute() == 0 && t.Hour() == 12:
-			b.WriteString("noon")
+			b.WriteString(l.gettext("noon"))
 			return
 		}
 		out = appendF(out, t)
-		if t.Hour() > 11 {
-			out = append(out, " p.m."...)
-		} else {
-			out = append(out, " a.m."...)
-		}
+		out = append(out, ' ')
+		out = append(out, l.ampm(t)...)
 	case 'r':
 		out = appendRFC5322(out, t)
 	case 's':
@@ -443,6 +471,31 @@ func writeChar(b *strings.Builder, t time.Time, c byte, z *zoneInfo) {
 		out = strconv.AppendInt(out, int64(zz.offset), 10)
 	}
 	b.Write(out)
+}
+
+// ampm is Django's "a": "a.m." or "p.m.", translated.
+func (l Locale) ampm(t time.Time) string {
+	if t.Hour() > 11 {
+		return l.gettext("p.m.")
+	}
+	return l.gettext("a.m.")
+}
+
+// pyTitle is Python's str.title(): the first letter of each run of letters
+// in upper case (title case), the others in lower case.
+func pyTitle(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	prev := false
+	for _, r := range s {
+		if prev {
+			b.WriteRune(unicode.ToLower(r))
+		} else {
+			b.WriteRune(unicode.ToTitle(r))
+		}
+		prev = unicode.IsLetter(r)
+	}
+	return b.String()
 }
 
 // appendF appends Django's "f": the 12-hour hour, with ":MM" only when the

@@ -33,14 +33,11 @@ func isTimeChar(c byte) bool { return isFormatChar(c) && !isDateOnly(c) }
 
 // resolve is the format a filter uses: def for "", a setting's value for
 // its name.
-func resolve(format, def string) string {
+func (l Locale) resolve(format, def string) string {
 	if format == "" {
 		format = def
 	}
-	if f, ok := Named(format); ok {
-		format = f
-	}
-	return format
+	return l.named(format)
 }
 
 // formatChars calls f for each format character of format (those not
@@ -58,10 +55,16 @@ func formatChars(format string, f func(c byte) bool) {
 // false where Django's filter gives "" (a date character for a time of
 // day), and err is Django's TypeError (a time character for a date).
 func FormatKind(t time.Time, k Kind, format string) (out string, ok bool, err error) {
+	return Locale{}.FormatKind(t, k, format)
+}
+
+// FormatKind is the package's FormatKind with the locale's named formats
+// and translated words.
+func (l Locale) FormatKind(t time.Time, k Kind, format string) (out string, ok bool, err error) {
 	if k == Aware {
-		return Format(t, format), true, nil
+		return l.Format(t, format), true, nil
 	}
-	format = resolve(format, "DATE_FORMAT")
+	format = l.resolve(format, "DATE_FORMAT")
 	ok = true
 	formatChars(format, func(c byte) bool {
 		switch k {
@@ -82,16 +85,22 @@ func FormatKind(t time.Time, k Kind, format string) (out string, ok bool, err er
 	if err != nil || !ok {
 		return "", ok, err
 	}
-	return expandKind(t, k, format), true, nil
+	return l.expandKind(t, k, format), true, nil
 }
 
 // FormatTimeKind is FormatTime of a value of kind k, for the time filter:
 // ok is false where Django's filter gives "".
 func FormatTimeKind(t time.Time, k Kind, format string) (string, bool) {
+	return Locale{}.FormatTimeKind(t, k, format)
+}
+
+// FormatTimeKind is the package's FormatTimeKind with the locale's named
+// formats and translated words.
+func (l Locale) FormatTimeKind(t time.Time, k Kind, format string) (string, bool) {
 	if k == Aware {
-		return FormatTime(t, format)
+		return l.FormatTime(t, format)
 	}
-	format = resolve(format, "TIME_FORMAT")
+	format = l.resolve(format, "TIME_FORMAT")
 	ok := true
 	formatChars(format, func(c byte) bool {
 		// A date has no time characters (TypeError) and the time filter
@@ -102,11 +111,11 @@ func FormatTimeKind(t time.Time, k Kind, format string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return expandKind(t, k, format), true
+	return l.expandKind(t, k, format), true
 }
 
 // expandKind is expand for a value that is not an aware datetime.
-func expandKind(t time.Time, k Kind, format string) string {
+func (l Locale) expandKind(t time.Time, k Kind, format string) string {
 	var b strings.Builder
 	b.Grow(len(format) * 4)
 	var z zoneInfo
@@ -127,7 +136,7 @@ func expandKind(t time.Time, k Kind, format string) string {
 		case c == 'c':
 			b.WriteString(ISO(t, k))
 		default:
-			writeChar(&b, t, c, &z)
+			l.writeChar(&b, t, c, &z)
 		}
 	}
 	writeLiteral(&b, format[lit:])

@@ -17,9 +17,15 @@ import (
 // NoTrimLimit, link texts longer than limit are cut to limit-1 characters
 // and "…". Link texts and
 // surrounding text are escaped when autoescape is on and the input was not
-// safe. Bare domains get "http://", as in Django 6 (its URLIZE_ASSUME_HTTPS
-// setting is not supported).
+// safe. Bare domains get "http://", as with Django's default
+// URLIZE_ASSUME_HTTPS = False (see UrlizeScheme).
 func Urlize(text string, safeInput bool, limit int, nofollow, autoescape bool) string {
+	return UrlizeScheme(text, safeInput, limit, nofollow, autoescape, false)
+}
+
+// UrlizeScheme is Urlize with bare domains linked with "https://" when
+// assumeHTTPS is set (Django's URLIZE_ASSUME_HTTPS = True).
+func UrlizeScheme(text string, safeInput bool, limit int, nofollow, autoescape, assumeHTTPS bool) string {
 	var b strings.Builder
 	b.Grow(len(text) + 32)
 	for i := 0; i < len(text); {
@@ -29,7 +35,7 @@ func Urlize(text string, safeInput bool, limit int, nofollow, autoescape bool) s
 			_, w := utf8.DecodeRuneInString(text[j:])
 			j += w
 		}
-		b.WriteString(urlizeWord(text[i:j], safeInput, limit, nofollow, autoescape))
+		b.WriteString(urlizeWord(text[i:j], safeInput, limit, nofollow, autoescape, assumeHTTPS))
 		i = j
 	}
 	return b.String()
@@ -63,7 +69,7 @@ const NoTrimLimit = math.MinInt
 const maxURLLength = 2048
 
 // urlizeWord is Urlizer.handle_word.
-func urlizeWord(word string, safeInput bool, limit int, nofollow, autoescape bool) string {
+func urlizeWord(word string, safeInput bool, limit int, nofollow, autoescape, assumeHTTPS bool) string {
 	plain := func() string {
 		if !safeInput && autoescape {
 			return Escape(word)
@@ -84,7 +90,11 @@ func urlizeWord(word string, safeInput bool, limit int, nofollow, autoescape boo
 	case n <= maxURLLength && isSimpleURL(middle):
 		href = smartURLQuote(Unescape(middle))
 	case n <= maxURLLength && isSimpleURL2(middle):
-		href = smartURLQuote("http://" + Unescape(middle))
+		scheme := "http://"
+		if assumeHTTPS {
+			scheme = "https://"
+		}
+		href = smartURLQuote(scheme + Unescape(middle))
 	case !strings.Contains(middle, ":") && isEmailSimple(middle):
 		at := strings.LastIndexByte(middle, '@')
 		href = "mailto:" + Quote(middle[:at], "") + "@" + Quote(middle[at+1:], "")

@@ -17,7 +17,26 @@ import (
 // the unit. Negative sizes get a leading "-". The value goes through Python's
 // int(): floats are truncated, text must be an integer, and anything else
 // gives "0\u00a0bytes".
-func FileSize(v any) string {
+func FileSize(v any) string { return FileSizeSep(v, EN) }
+
+// FileSizeSep is FileSize with the number of a size in units written with
+// the given separators, as Django's filesize_number_format
+// (formats.number_format(round(value, 1), 1)) does: "1,0\u00a0KB" in de.
+// Byte counts are not localized.
+func FileSizeSep(v any, seps *Separators) string {
+	out := fileSize(v)
+	if seps == nil || seps.IsEN() {
+		return out
+	}
+	num, unit, ok := strings.Cut(out, "\u00a0")
+	if !ok || strings.HasPrefix(unit, "byte") {
+		return out
+	}
+	return seps.Number(num, false) + "\u00a0" + unit
+}
+
+// fileSize is FileSize with the en separators.
+func fileSize(v any) string {
 	neg, mag, f, ok := fnToInt(v)
 	if !ok {
 		return "0\u00a0bytes"

@@ -21,16 +21,18 @@ const maxPlaces = 1 << 20
 // FloatFormat is Django's floatformat filter. arg is the filter's argument
 // as text, "" when there is none (which means -1): a positive N shows exactly
 // N decimal places, a negative N shows |N| places only when the value is not
-// a whole number, and 0 rounds to a whole number. A "g" suffix groups the
-// thousands with "," (the en locale), "u" asks for unlocalized output (which
-// with Django's default settings only turns grouping off again for "gu").
+// a whole number, and 0 rounds to a whole number. A "g" suffix forces the
+// thousands to be grouped, "u" asks for unlocalized output: the number is
+// written with loc (the active language's separators), or with unloc (the
+// settings) for "u", so that with Django's default settings "gu" does not
+// group (NUMBER_GROUPING is 0). Nil separators are EN and Plain.
 // The value is converted as Django does, through str() to an exact pystr.Decimal
 // (falling back to float() for other types), and rounded half away from zero,
 // so 1.005 with 2 places is "1.01" and 18.125 is "18.13"; a rounded zero has
 // no minus sign. Infinity and NaN, an argument that is not an integer, and
 // numbers of more than 200 digits come back as str() of the value. ok is false
 // where Django's filter outputs "": the value is not a number.
-func FloatFormat(v any, arg string, vals Values) (string, bool) {
+func FloatFormat(v any, arg string, vals Values, loc, unloc *Separators) (string, bool) {
 	grouping, l10n := false, true
 	switch {
 	case strings.HasSuffix(arg, "gu") || strings.HasSuffix(arg, "ug"):
@@ -43,10 +45,18 @@ func FloatFormat(v any, arg string, vals Values) (string, bool) {
 		l10n = false
 		arg = arg[:len(arg)-1]
 	}
-	if !l10n {
-		// Unlocalized, the settings apply, and NUMBER_GROUPING defaults to 0.
-		grouping = false
+	if loc == nil {
+		loc = EN
 	}
+	if unloc == nil {
+		unloc = Plain
+	}
+	seps := loc
+	if !l10n {
+		// Unlocalized, the settings apply (NUMBER_GROUPING defaults to 0).
+		seps = unloc
+	}
+	grouping = seps.groups(grouping)
 
 	var dbuf [40]byte
 	var d pystr.Decimal
@@ -118,7 +128,7 @@ func FloatFormat(v any, arg string, vals Values) (string, bool) {
 		if d.Neg {
 			b.WriteByte('-')
 		}
-		fnWriteInt(&b, digits, zeros, grouping)
+		fnWriteInt(&b, digits, zeros, grouping, seps)
 		return b.String(), true
 	}
 
@@ -171,10 +181,10 @@ func FloatFormat(v any, arg string, vals Values) (string, bool) {
 	if len(intPart) == 0 {
 		b.WriteByte('0')
 	} else {
-		fnWriteInt(&b, intPart, 0, grouping)
+		fnWriteInt(&b, intPart, 0, grouping, seps)
 	}
 	if places > 0 {
-		b.WriteByte('.')
+		b.WriteString(seps.Decimal)
 		for k := intLen; k < 0; k++ {
 			b.WriteByte('0')
 		}
@@ -193,13 +203,22 @@ func fnAllZero(digits []byte) bool {
 	return true
 }
 
-// fnWriteInt writes integer digits followed by zeros more zeros, grouped by
-// threes with "," when grouping (the en locale's thousands separator).
-func fnWriteInt(b *strings.Builder, digits []byte, zeros int, grouping bool) {
+// fnWriteInt writes integer digits followed by zeros more zeros, grouped
+// with the separators' NUMBER_GROUPING and THOUSAND_SEPARATOR when grouping.
+func fnWriteInt(b *strings.Builder, digits []byte, zeros int, grouping bool, seps *Separators) {
 	total := len(digits) + zeros
+	if grouping && !(len(seps.Grouping) == 1 && seps.Grouping[0] == 3) {
+		all := make([]byte, 0, total)
+		all = append(all, digits...)
+		for k := len(digits); k < total; k++ {
+			all = append(all, '0')
+		}
+		seps.writeGrouped(b, string(all))
+		return
+	}
 	for k := 0; k < total; k++ {
 		if grouping && k > 0 && (total-k)%3 == 0 {
-			b.WriteByte(',')
+			b.WriteString(seps.Thousand)
 		}
 		if k < len(digits) {
 			b.WriteByte(digits[k])

@@ -5,9 +5,12 @@
 // (runnel.WithTranslator) with Django's message ids and contexts, so a
 // catalog that translates Django's humanize messages translates them here.
 //
-// Numbers are formatted for the en locale, as runnel's other filters are:
-// "," groups thousands and "." is the decimal separator. Register the
-// library under its Django name:
+// Numbers are formatted with the format settings of the render's language
+// (runnel.Renderer.NumberFormat): intcomma groups 4500 as "4,500" in en and
+// "4.500" in de, intword writes "1,0" for one in de; intcomma with
+// use_l10n False groups with "," as Django does. Dates (naturalday) use the
+// language's DATE_FORMAT and month names (runnel.Renderer.FormatDate).
+// Register the library under its Django name:
 //
 //	eng := runnel.New(fsys, runnel.WithLibrary("humanize", humanize.Library(humanize.Options{})))
 package humanize
@@ -27,21 +30,24 @@ import (
 
 // Options configure the library.
 type Options struct {
-	// Now is the clock naturalday and naturaltime compare with; nil is
-	// time.Now. (Django reads the system clock; a test sets its own.)
+	// Now is the clock naturalday and naturaltime compare with; nil is the
+	// render's clock (runnel.WithClock, time.Now by default). (Django reads
+	// the system clock; a test sets its own.)
 	Now func() time.Time
 }
 
 // Library returns the humanize library.
 func Library(o Options) *runnel.Library {
-	now := o.Now
-	if now == nil {
-		now = time.Now
+	now := func(r *runnel.Renderer) time.Time {
+		if o.Now != nil {
+			return o.Now()
+		}
+		return r.Now()
 	}
 	return runnel.NewLibrary().
 		Filter("apnumber", apnumber, runnel.IsSafe).
 		Filter("intcomma", func(r *runnel.Renderer, v any, useL10n *any) any {
-			return intcomma(v, useL10n == nil || runnel.Truthy(*useL10n))
+			return intcomma(r, v, useL10n == nil || runnel.Truthy(*useL10n))
 		}, runnel.IsSafe).
 		Filter("intword", intword, runnel.IsSafe).
 		Filter("ordinal", ordinal, runnel.IsSafe).
@@ -50,10 +56,10 @@ func Library(o Options) *runnel.Library {
 			if format != nil {
 				f = runnel.ToString(*format)
 			}
-			return naturalday(r, v, f, now())
+			return naturalday(r, v, f, now(r))
 		}, runnel.IsSafe).
 		Filter("naturaltime", func(r *runnel.Renderer, v any) any {
-			return naturaltime(r, v, now())
+			return naturaltime(r, v, now(r))
 		}, runnel.IsSafe)
 }
 
@@ -166,18 +172,20 @@ func ordinal(r *runnel.Renderer, v any) any {
 	return runnel.SafeString(strings.Replace(tmpl, "{}", n.String(), 1))
 }
 
-// intcomma writes an integer, a float or a numeric text with a comma
-// every three digits: 4500 becomes "4,500", 45000.5 "45,000.5".
-func intcomma(v any, useL10n bool) any {
+// intcomma writes an integer, a float or a numeric text with its
+// thousands grouped: localized (number_format with force_grouping), 4500
+// becomes "4,500" in en and "4.500" in de, 45000.5 "45,000.5"; otherwise
+// a comma goes every three digits of the text's leading integer.
+func intcomma(r *runnel.Renderer, v any, useL10n bool) any {
 	if useL10n {
 		if d, ok := v.(runnel.Decimal); ok {
 			return groupText(d.Localized()) // number_format of the Decimal
 		}
 		if f, ok := floatOf(v); ok {
-			return groupText(floatText(f))
+			return r.NumberFormat(floatText(f), true)
 		}
 		if n, ok := pyInt(v); ok {
-			return groupText(n.String())
+			return r.NumberFormat(n.String(), true)
 		}
 	}
 	return groupText(runnel.ToString(v))
@@ -271,7 +279,7 @@ func intword(r *runnel.Renderer, v any) any {
 		if abs.Cmp(new(big.Int).Mul(large, big.NewInt(1000))) < 0 {
 			// value / large_number in Python is a float.
 			q, _ := new(big.Rat).SetFrac(n, large).Float64()
-			text := oneDecimal(q)
+			text := r.NumberFormat(oneDecimal(q), false) // floatformat(value, 1)
 			count := roundAwayFromOne(math.Abs(q))
 			tmpl := trOf(r).ngettext(u.singular, u.plural, count)
 			return strings.Replace(tmpl, "%(value)s", text, 1)
@@ -341,7 +349,8 @@ func dateOf(v any) (time.Time, bool) {
 // date filter's format (DATE_FORMAT, "N j, Y", by default).
 func naturalday(r *runnel.Renderer, v any, format string, now time.Time) any {
 	kind := dateformat.Aware
-	if x, isDate := v.(runnel.Date); isDate {
+	x, isDate := v.(runnel.Date)
+	if isDate {
 		// A date is compared with today's date where the render runs.
 		v, kind = time.Date(x.Year, time.Month(x.Month), x.Day, 0, 0, 0, 0, time.Local), dateformat.Date
 	}
@@ -364,13 +373,15 @@ func naturalday(r *runnel.Renderer, v any, format string, now time.Time) any {
 		format = "DATE_FORMAT"
 	}
 	if kind == dateformat.Date {
-		out, _, err := dateformat.FormatKind(d, kind, format)
-		if err != nil {
-			return "" // Django raises TypeError (a time character for a date)
-		}
-		return out
+		v = x
+	} else {
+		v = d
 	}
-	return dateformat.Format(d, format)
+	out, err := r.FormatDate(v, format)
+	if err != nil {
+		return "" // Django raises TypeError (a time character for a date)
+	}
+	return out
 }
 
 // naturaltime writes how long ago, or from now, a time is: "now",

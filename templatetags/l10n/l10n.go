@@ -1,14 +1,13 @@
 // Package l10n is Django's l10n tag library ({% load l10n %}): the localize
 // block tag and the localize and unlocalize filters, with the formatting of
-// django.utils.formats.localize for runnel's one locale.
+// django.utils.formats.localize.
 //
-// runnel formats like Django with LANGUAGE_CODE "en" and the default
-// USE_THOUSAND_SEPARATOR = False: the decimal separator is ".", numbers are
-// not grouped, and dates use the en DATETIME_FORMAT ("N j, Y, P"). The
-// settings Django falls back to when localization is off have the same
-// values, so localized and unlocalized output are the same text;
-// {% localize off %} only records the setting ([runnel.ContextWithLocalize]).
-// Register the library under its Django name:
+// Values are formatted with the format settings of the render's language
+// (Django's conf/locale formats: "1,5" and "1. Januar 2006 14:30" in de)
+// and, for unlocalize and {% localize off %}, with the engine's
+// runnel.Settings (Django's DECIMAL_SEPARATOR, DATETIME_FORMAT, …
+// settings); see [runnel.Renderer.Localize]. Register the library under
+// its Django name:
 //
 //	eng := runnel.New(fsys, runnel.WithLibrary("l10n", l10n.Library()))
 package l10n
@@ -27,20 +26,20 @@ import (
 func Library() *runnel.Library {
 	return runnel.NewLibrary().
 		Tag("localize", runnel.TagSpec{End: "endlocalize"}, tagutil.OnOffBlock(runnel.ContextWithLocalize)).
-		Filter("localize", localizeText).
-		Filter("unlocalize", localizeText)
+		Filter("localize", func(r *runnel.Renderer, v any) any { return localizeText(r, v, true) }).
+		Filter("unlocalize", func(r *runnel.Renderer, v any) any { return localizeText(r, v, false) })
 }
 
-// localizeText is str(formats.localize(value)), what the localize and
-// unlocalize filters return: text stays as it is (safe text stays safe),
-// booleans are True/False, numbers and times are formatted, and any other
-// value is converted with str().
-func localizeText(v any) any {
+// localizeText is str(formats.localize(value, use_l10n=on)), what the
+// localize and unlocalize filters return: text stays as it is (safe text
+// stays safe), booleans are True/False, numbers and times are formatted,
+// and any other value is converted with str().
+func localizeText(r *runnel.Renderer, v any, on bool) any {
 	switch x := v.(type) {
 	case string, runnel.SafeString:
 		return x
 	}
-	if s, ok := Localize(v); ok {
+	if s, ok := r.Localize(v, on); ok {
 		return s
 	}
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
@@ -49,8 +48,10 @@ func localizeText(v any) any {
 	return runnel.ToString(v)
 }
 
-// Localize is Django's formats.localize for the en locale: the text of a
-// boolean, number or time, and false for any other value.
+// Localize is Django's formats.localize for the en locale with Django's
+// default settings: the text of a boolean, number or time, and false for
+// any other value. The filters format with the render's language instead
+// ([runnel.Renderer.Localize]).
 func Localize(v any) (string, bool) {
 	switch x := v.(type) {
 	case bool, int, int64:
