@@ -7,7 +7,6 @@ import (
 
 	"github.com/runnelhq/runnel/internal/pystr"
 
-	"github.com/runnelhq/runnel/internal/dateformat"
 )
 
 // Django's integer, date, logic and miscellaneous filters: add,
@@ -333,7 +332,7 @@ func timesinceFilter(s *state, in, arg any, reversed bool) (any, error) {
 		}
 		now = n
 	}
-	return dateformat.Since(d, now, reversed, 2), nil
+	return s.dateLocale(true).Since(d, now, reversed, 2), nil
 }
 
 // sinceValue is a value of timesince as a time: a time.Time (aware), or a

@@ -219,6 +219,9 @@ func (d dateTr) Gettext(msg string) string { return Gettext(d.ctx, d.tr, msg) }
 func (d dateTr) PGettext(msgctxt, msg string) string {
 	return PGettext(d.ctx, d.tr, msgctxt, msg)
 }
+func (d dateTr) NGettext(singular, plural string, n int) string {
+	return NGettext(d.ctx, d.tr, singular, plural, n)
+}
 
 // localizeFloat is number_format of a float for display: its text with
 // the decimal separator (and grouping) of the language.

@@ -27,6 +27,7 @@ import (
 type Translator interface {
 	Gettext(msg string) string
 	PGettext(msgctxt, msg string) string
+	NGettext(singular, plural string, n int) string
 }
 
 // Locale is what a format is expanded with: the named formats of the

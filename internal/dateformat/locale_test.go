@@ -26,6 +26,40 @@ func (w words) PGettext(msgctxt, msg string) string {
 	return msg
 }
 
+// NGettext looks up "singular" for n == 1, else "plural" (German's rule).
+func (w words) NGettext(singular, plural string, n int) string {
+	if n == 1 {
+		return w.Gettext(singular)
+	}
+	return w.Gettext(plural)
+}
+
+// TestSinceTranslated: timesince's units with Django's message ids and
+// non-breaking spaces, joined by gettext(", ").
+func TestSinceTranslated(t *testing.T) {
+	de := dateformat.Locale{Tr: words{"%(num)d day": "%(num)d Tag", "%(num)d days": "%(num)d Tage",
+		"%(num)d hour": "%(num)d Stunde", "%(num)d hours": "%(num)d Stunden", "%(num)d minutes": "%(num)d Minuten", ", ": " und "}}
+	d := time.Date(2006, 3, 1, 14, 5, 0, 0, time.UTC)
+	for _, c := range []struct {
+		now  time.Time
+		want string
+	}{
+		{d.Add(49 * time.Hour), "2\u00a0Tage und 1\u00a0Stunde"},
+		{d.Add(24 * time.Hour), "1\u00a0Tag"},
+		{d.Add(-time.Hour), "0\u00a0Minuten"},
+	} {
+		if got := de.Since(d, c.now, false, 2); got != c.want {
+			t.Errorf("Since(%v) = %q, want %q", c.now.Sub(d), got, c.want)
+		}
+	}
+	if got := dateformat.Since(d, d.Add(49*time.Hour+3*time.Minute), false, 3); got != "2\u00a0days, 1\u00a0hour, 3\u00a0minutes" {
+		t.Errorf("en: %q", got)
+	}
+	if got := dateformat.Since(d, d.Add(49*time.Hour+3*time.Minute), false, 1); got != "2\u00a0days" {
+		t.Errorf("depth 1: %q", got)
+	}
+}
+
 // TestLocale checks the named formats of a locale and the translated
 // words, with Django's message ids (django/utils/dates.py).
 func TestLocale(t *testing.T) {

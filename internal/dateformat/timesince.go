@@ -29,8 +29,19 @@ var timeUnits = [6][2]string{
 // microseconds are ignored. A depth below 1 is an error in Django (the filters
 // then output ""), and gives "" here.
 func Since(d, now time.Time, reversed bool, depth int) string {
-	if depth <= 0 {
+	partials, ok := sinceParts(d, now, reversed, depth)
+	if !ok {
 		return ""
+	}
+	return Locale{}.sinceText(partials[:])
+}
+
+// sinceParts counts the years, months, weeks, days, hours and minutes
+// between d and now, keeping the first depth non-zero ones from the
+// largest unit on (the others zero); ok is false for a depth below 1.
+func sinceParts(d, now time.Time, reversed bool, depth int) (partials [6]int64, ok bool) {
+	if depth <= 0 {
+		return partials, false
 	}
 	// Compared datetimes are put in the same time zone (d's).
 	now = now.In(d.Location())
@@ -44,7 +55,7 @@ func Since(d, now time.Time, reversed bool, depth int) string {
 		since--
 	}
 	if since <= 0 {
-		return "0\u00a0minutes"
+		return partials, true // "0 minutes"
 	}
 
 	totalMonths := (now.Year()-d.Year())*12 + int(now.Month()) - int(d.Month())
@@ -62,7 +73,6 @@ func Since(d, now time.Time, reversed bool, depth int) string {
 	// floor divisions by each chunk.
 	remUS := (now.Unix()-pivot.Unix())*1e6 + int64(micro(now)-micro(pivot))
 	remaining := microsToSeconds(remUS)
-	var partials [6]int64
 	partials[0], partials[1] = int64(years), int64(months)
 	for i, chunk := range [4]float64{604800, 86400, 3600, 60} {
 		count := pyFloorDiv(remaining, chunk)
@@ -74,29 +84,61 @@ func Since(d, now time.Time, reversed bool, depth int) string {
 	for i < len(partials) && partials[i] == 0 {
 		i++
 	}
+	for j := i + depth; j < len(partials); j++ {
+		partials[j] = 0
+	}
+	return partials, true
+}
+
+// Since is the package's Since with the locale's words: each unit through
+// the translator with Django's message ids ("%(num)d year", "%(num)d
+// years", …) and the separator gettext(", ").
+func (l Locale) Since(d, now time.Time, reversed bool, depth int) string {
+	partials, ok := sinceParts(d, now, reversed, depth)
+	if !ok {
+		return ""
+	}
+	return l.sinceText(partials[:])
+}
+
+// sinceText writes the first run of non-zero partials, at most depth of
+// them (the partials past depth are zero).
+func (l Locale) sinceText(partials []int64) string {
+	i := 0
+	for i < len(partials) && partials[i] == 0 {
+		i++
+	}
 	if i == len(partials) {
-		return "0\u00a0minutes"
+		return l.timeUnit(5, 0)
 	}
 	var b strings.Builder
 	b.Grow(48)
-	var buf [24]byte
-	for n := 0; i < len(partials) && n < depth; i, n = i+1, n+1 {
+	for n := 0; i < len(partials); i, n = i+1, n+1 {
 		v := partials[i]
 		if v == 0 {
 			break
 		}
 		if n > 0 {
-			b.WriteString(", ")
+			b.WriteString(l.gettext(", "))
 		}
-		b.Write(strconv.AppendInt(buf[:0], v, 10))
-		b.WriteString("\u00a0")
-		if v == 1 {
-			b.WriteString(timeUnits[i][0])
-		} else {
-			b.WriteString(timeUnits[i][1])
-		}
+		b.WriteString(l.timeUnit(i, v))
 	}
 	return b.String()
+}
+
+// timeUnit is "%(num)d <unit>" for unit i of timeUnits, translated, with
+// non-breaking spaces (Django's avoid_wrapping).
+func (l Locale) timeUnit(i int, v int64) string {
+	num := strconv.FormatInt(v, 10)
+	if l.Tr == nil {
+		u := timeUnits[i][1]
+		if v == 1 {
+			u = timeUnits[i][0]
+		}
+		return num + "\u00a0" + u
+	}
+	msg := l.Tr.NGettext("%(num)d "+timeUnits[i][0], "%(num)d "+timeUnits[i][1], int(min(v, math.MaxInt32)))
+	return strings.ReplaceAll(strings.Replace(msg, "%(num)d", num, 1), " ", "\u00a0")
 }
 
 // pivotDate is the datetime Django's timesince builds by moving d forward by
