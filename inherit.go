@@ -273,11 +273,11 @@ func (n *extendsNode) parentTemplate(s *state, bc *blockContext) (t *Template, b
 		if len(n.parent.filters) > 0 || !n.parent.v.isLit {
 			msg += fmt.Sprintf(" Got this from the '%s' variable.", n.parent.src)
 		}
-		return nil, false, errors.New(msg)
+		return nil, false, syntaxErrorf(msg)
 	}
 	name, ok := isString(v)
 	if !ok {
-		return nil, false, fmt.Errorf("Invalid template name in 'extends' tag: %s.", pyRepr(v))
+		return nil, false, syntaxErrorf(fmt.Sprintf("Invalid template name in 'extends' tag: %s.", pyRepr(v)))
 	}
 	t, err = s.eng.extendsParent(name, bc.chain)
 	return t, true, err

@@ -505,7 +505,7 @@ func (fe *filterExpr) resolveSeq(s *state, ignore bool) (any, error) {
 		}
 		if isUndefined(v) {
 			if s.eng.strict && !fe.defaulted {
-				return nil, fmt.Errorf("undefined variable: %s", fe.v.src)
+				return nil, undefinedVariable(fe.v.src)
 			}
 			if ignore {
 				obj = nil
