@@ -2,9 +2,13 @@
 //
 // Usage:
 //
-//	runnel render [-dir DIR] [-data FILE.json] NAME   stream a rendered template to stdout
+//	runnel render [-dir DIR]... [-data FILE.json] NAME   stream a rendered template to stdout
 //	runnel check DIR                                  parse every template under DIR, report every error
-//	runnel explain [-dir DIR] [-json] NAME            explain how template NAME will stream
+//	runnel explain [-dir DIR]... [-json] NAME            explain how template NAME will stream
+//
+// -dir may be given more than once: the directories are searched in order,
+// as Django's DIRS (a template may {% extends %} its own name to extend the
+// next directory's).
 //
 // check exits with status 1 if any template has an error. explain prints
 // where the page's first flush can happen, what makes the renderer wait or
@@ -36,11 +40,12 @@ func main() {
 }
 
 const usage = `usage:
-  runnel render [-dir DIR] [-data FILE.json] NAME   render template NAME to stdout
+  runnel render [-dir DIR]... [-data FILE.json] NAME   render template NAME to stdout
   runnel check [-ext LIST] DIR                      parse every template under DIR
                                                     (-ext: the file endings that are templates,
                                                     default .html,.htm,.txt,.xml,.svg,.tmpl,.djhtml)
-  runnel explain [-dir DIR] [-json] NAME            explain how template NAME will stream
+  runnel explain [-dir DIR]... [-json] NAME            explain how template NAME will stream
+  (-dir more than once: directories searched in order, as Django's DIRS; default .)
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -66,7 +71,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func render(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("render", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	dir := fl.String("dir", ".", "template directory")
+	dirs := dirsFlag(fl)
 	dataFile := fl.String("data", "", "JSON file with the template's data (an object)")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -89,7 +94,7 @@ func render(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	eng := runnel.New(os.DirFS(*dir), templatetags.All())
+	eng := runnel.New(nil, templatetags.All(), dirs.option())
 	w := bufio.NewWriter(stdout)
 	err := eng.Render(ctx, w, fl.Arg(0), data)
 	if ferr := w.Flush(); err == nil {
@@ -105,7 +110,7 @@ func render(args []string, stdout, stderr io.Writer) int {
 func explain(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	dir := fl.String("dir", ".", "template directory")
+	dirs := dirsFlag(fl)
 	asJSON := fl.Bool("json", false, "print the plan as JSON")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -114,7 +119,7 @@ func explain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	eng := runnel.New(os.DirFS(*dir), templatetags.All())
+	eng := runnel.New(nil, templatetags.All(), dirs.option())
 	plan, err := eng.Explain(fl.Arg(0))
 	if err != nil {
 		fmt.Fprintf(stderr, "runnel: %v\n", err)
@@ -134,6 +139,31 @@ func explain(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// dirList is a -dir flag that may be given more than once.
+type dirList []string
+
+func dirsFlag(fl *flag.FlagSet) *dirList {
+	d := &dirList{}
+	fl.Func("dir", "template directory (more than once: searched in order; default .)", func(s string) error {
+		*d = append(*d, s)
+		return nil
+	})
+	return d
+}
+
+// option makes the directories the engine's, "." if there are none.
+func (d *dirList) option() runnel.Option {
+	names := *d
+	if len(names) == 0 {
+		names = []string{"."}
+	}
+	fsys := make([]fs.FS, len(names))
+	for i, n := range names {
+		fsys[i] = os.DirFS(n)
+	}
+	return runnel.WithDirs(fsys...)
 }
 
 // decodeData reads a JSON object, keeping the order of object keys (as a
