@@ -252,6 +252,16 @@ func relativeName(current, name, raw string, allowRecursion bool) (string, error
 	return joined, nil
 }
 
+// templateNamed loads the template called name, relative to the current
+// template if name starts with ./ or ../.
+func (s *state) templateNamed(name string) (*Template, error) {
+	name, err := relativeName(s.tmpl.name, name, name, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.eng.Template(name)
+}
+
 // parentTemplate resolves the parent named by {% extends expr %} as
 // Django's ExtendsNode.get_parent does: a *Template, or a template name,
 // searched for skipping the chain's origins (bc.chain). A name from a
@@ -421,9 +431,10 @@ func (s *state) includeTemplate(v any) (*Template, error) {
 		return nil, errNoTemplateNames
 	}
 	if name, ok := isString(v); ok {
-		// As in Django, a name from a variable is not relative to the
-		// current template, and an include does not skip origins.
-		return s.eng.Template(name)
+		// Unlike {% extends %}, Django's IncludeNode resolves a name from
+		// a variable relative to the current template (a list's names are
+		// not); an include does not skip origins.
+		return s.templateNamed(name)
 	}
 	names, ok := toList(v)
 	if !ok {
