@@ -378,3 +378,25 @@ func TestExplainOverrideAndExtend(t *testing.T) {
 		t.Fatalf("self: %q %v", p.Chain, p.Findings)
 	}
 }
+
+// denyFS fails every open with a permission error.
+type denyFS struct{}
+
+func (denyFS) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+}
+
+func TestDirsReadErrors(t *testing.T) {
+	// Django's test_permissions_error: an error other than a missing file
+	// is not TemplateDoesNotExist, and the search stops at it.
+	e := New(denyFS{}, WithDirs(mapFS(map[string]string{"x.html": "x"})))
+	_, err := e.Template("x.html")
+	if err == nil || errors.Is(err, ErrTemplateDoesNotExist) || !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("got %v", err)
+	}
+	// test_unicode_template_name
+	e = New(mapFS(map[string]string{"Ångström/ÅÄÖ.html": "å"}))
+	if got := mustRender(t, e, "Ångström/ÅÄÖ.html", nil); got != "å" {
+		t.Fatalf("got %q", got)
+	}
+}
