@@ -27,7 +27,8 @@ type Origin struct {
 	Name string
 	// TemplateName is the name the template was asked for by.
 	TemplateName string
-	// FS and Path locate the source: fs.ReadFile(FS, Path).
+	// FS and Path locate the source: fs.ReadFile(FS, Path). An origin
+	// without an FS has no source.
 	FS   fs.FS
 	Path string
 
@@ -47,7 +48,10 @@ func (o *Origin) same(p *Origin) bool {
 // A Loader finds where templates are, as a Django template loader does. It
 // is as small as an http.Handler so that any source of templates can be
 // one: a database or a remote store is a Loader whose origins are in an
-// fs.FS of its own.
+// fs.FS of its own. It names the candidates rather than reading one so
+// that the engine can pass over those an {% extends %} must skip (Django's
+// get_template_sources), and so that the engine alone reads, caches and
+// checks sources for changes.
 type Loader interface {
 	// Origins returns the places where the template called name may be, in
 	// the order they are searched; they need not exist. A name that the
@@ -63,7 +67,9 @@ type Loader interface {
 //
 // Each directory is an fs.FS: os.DirFS("templates"), or a sub-tree of an
 // embed.FS (fs.Sub(files, "templates")).
-func Dirs(dirs ...fs.FS) Loader { return &dirLoader{dirs: dirs, label: "dirs"} }
+func Dirs(dirs ...fs.FS) Loader {
+	return &dirLoader{dirs: append([]fs.FS(nil), dirs...), label: "dirs"}
+}
 
 // AppDirs returns a loader that looks for a template in the "templates"
 // directory of each of apps in turn, as Django's app_directories loader
@@ -71,7 +77,7 @@ func Dirs(dirs ...fs.FS) Loader { return &dirLoader{dirs: dirs, label: "dirs"} }
 // order of their precedence. With [WithAppDirs] they are searched after the
 // engine's directories, as with APP_DIRS.
 func AppDirs(apps ...fs.FS) Loader {
-	return &dirLoader{dirs: apps, sub: "templates", label: "apps"}
+	return &dirLoader{dirs: append([]fs.FS(nil), apps...), sub: "templates", label: "apps"}
 }
 
 type dirLoader struct {
@@ -130,7 +136,9 @@ func dirLabel(d fs.FS, label string, i int) string {
 //	runnel.New(nil, runnel.WithDirs(sub(projectFS, "templates"), sub(adminFS, "templates")))
 //
 // New's fs.FS is the first directory; New(fsys) alone is New(nil,
-// WithDirs(fsys)).
+// WithDirs(fsys)). Directories are an option rather than a second
+// constructor so that they compose with every other option, and New keeps
+// its one-directory form.
 func WithDirs(dirs ...fs.FS) Option {
 	return func(e *Engine) { e.dirs = append(e.dirs, dirs...) }
 }
@@ -244,6 +252,10 @@ func (e *Engine) find(name, key string, skip []*Template) (*Template, error) {
 	for li, l := range e.loaders {
 		for _, o := range l.Origins(name) {
 			o.loader = li + 1
+			if o.FS == nil {
+				tried = append(tried, Tried{o, reasonMissing})
+				continue
+			}
 			if skipped(&o, skip) {
 				tried = append(tried, Tried{o, reasonSkipped})
 				continue
