@@ -265,13 +265,14 @@ type Template struct {
 	extends  *extendsNode
 	partials map[string]*Template
 	awaits   []*awaitNode
-	origin   *Origin // nil: parsed from a string
 
 	once        *onceInfo // uses of the data, for sequences read once (once.go)
 	onceDecided onceCache
 
 	hintsOnce sync.Once
 	hints     []string // Link header values for 103 Early Hints
+
+	origin *Origin // where it was loaded from; nil: parsed from a string
 }
 
 // Name returns the template's name.
