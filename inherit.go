@@ -440,7 +440,8 @@ func (s *state) includeTemplate(v any) (*Template, error) {
 	if !ok {
 		return nil, fmt.Errorf("Invalid template name in 'include' tag: %s.", pyRepr(v))
 	}
-	var tried []string
+	var notFound []string
+	var tried []Tried
 	for _, nm := range names {
 		if t, ok := indirect(nm).(*Template); ok {
 			return t, nil
@@ -456,9 +457,13 @@ func (s *state) includeTemplate(v any) (*Template, error) {
 		if !errors.Is(err, ErrTemplateNotFound) {
 			return nil, err
 		}
-		tried = append(tried, name)
+		notFound = append(notFound, name)
+		if nf := (*TemplateDoesNotExistError)(nil); errors.As(err, &nf) {
+			tried = append(tried, nf.Tried...)
+		}
 	}
-	return nil, fmt.Errorf("runnel: %s: %w", strings.Join(tried, ", "), ErrTemplateNotFound)
+	// Django's select_template: the names joined, and every origin tried.
+	return nil, &TemplateDoesNotExistError{Name: strings.Join(notFound, ", "), Tried: tried}
 }
 
 // renderIncluded renders t in place with extra bindings, with its own render

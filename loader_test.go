@@ -400,3 +400,12 @@ func TestDirsReadErrors(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestIncludeListTried(t *testing.T) {
+	e := New(mapFS(map[string]string{"page.html": "{% include names %}"}), WithDirs(mapFS(nil)))
+	_, err := renderName(t, e, "page.html", map[string]any{"names": []any{"a.html", "b.html"}})
+	var nf *TemplateDoesNotExistError
+	if !errors.As(err, &nf) || nf.Name != "a.html, b.html" || len(nf.Tried) != 4 || nf.Tried[3].Origin.Name != "dirs[1]/b.html" {
+		t.Fatalf("got %v (%+v)", err, nf)
+	}
+}
