@@ -22,13 +22,18 @@ import (
 //     TemplateDoesNotExist, no template of a name in any loader; errors.As
 //     with a [*TemplateDoesNotExistError] gives the origins tried.
 //   - [ErrVariableDoesNotExist]: VariableDoesNotExist, an undefined
-//     variable used in strict mode ([WithStrict]).
+//     variable used in strict mode ([WithStrict]), and a filter argument
+//     that does not resolve.
 //   - [ErrNoReverseMatch]: NoReverseMatch, a {% url %} that the URL
 //     resolver could not reverse (its error is wrapped), or with no
 //     resolver.
 //   - [ErrValueError], [ErrTypeError]: ValueError and TypeError, from the
 //     filters for which Django's do not swallow them (an int() of a string
 //     that is not a number: "invalid literal for int() with base 10: …").
+//
+// An error returned by a method or function of the data (Django's tests
+// raise SomeException) is kept as it is under the *Error: errors.Is and
+// errors.As find it.
 var (
 	ErrTemplateSyntaxError  = syntax.ErrSyntax
 	ErrVariableDoesNotExist = errors.New("variable does not exist")

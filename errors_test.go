@@ -21,14 +21,15 @@ func TestErrorKinds(t *testing.T) {
 		return "", &routeError{name}
 	}
 	fsys := mapFS(map[string]string{
-		"bad.html":     "{% if %}x{% endif %}",
-		"extends.html": "{% extends parent %}",
-		"missing.html": `{% include "nope.html" %}`,
-		"undef.html":   "{{ nope }}",
-		"url.html":     `{% url "gone" %}`,
-		"nourl.html":   `{% url "index" %}`,
-		"value.html":   `{{ "a"|center:"x" }}`,
-		"type.html":    "{% regroup data by bar as g %}",
+		"bad.html":       "{% if %}x{% endif %}",
+		"extends.html":   "{% extends parent %}",
+		"missing.html":   `{% include "nope.html" %}`,
+		"undef.html":     "{{ nope }}",
+		"filterarg.html": "{{ 0|default:nope }}",
+		"url.html":       `{% url "gone" %}`,
+		"nourl.html":     `{% url "index" %}`,
+		"value.html":     `{{ "a"|center:"x" }}`,
+		"type.html":      "{% regroup data by bar as g %}",
 	})
 	kinds := []error{ErrTemplateSyntaxError, ErrTemplateDoesNotExist, ErrVariableDoesNotExist, ErrNoReverseMatch, ErrValueError, ErrTypeError}
 	cases := []struct {
@@ -44,6 +45,9 @@ func TestErrorKinds(t *testing.T) {
 		{"extends.html", New(fsys, WithStringIfInvalid("INVALID")), nil, ErrTemplateDoesNotExist},
 		{"missing.html", New(fsys), nil, ErrTemplateDoesNotExist},
 		{"undef.html", New(fsys, WithStrict()), nil, ErrVariableDoesNotExist},
+		// Django's test_parser: an undefined filter argument raises
+		// VariableDoesNotExist, strict or not.
+		{"filterarg.html", New(fsys), nil, ErrVariableDoesNotExist},
 		{"url.html", New(fsys, WithURLResolver(resolver)), nil, ErrNoReverseMatch},
 		{"nourl.html", New(fsys), nil, ErrNoReverseMatch},
 		{"value.html", New(fsys), nil, ErrValueError},
@@ -70,6 +74,12 @@ func TestErrorKinds(t *testing.T) {
 	var re *routeError
 	if !errors.As(err, &re) || re.name != "gone" {
 		t.Fatalf("resolver error: %v", err)
+	}
+	// An error of the data's own (Django's SomeException) is kept.
+	errMine := errors.New("mine")
+	tmpl0 := New(nil).MustParse("m.html", "{{ f }}")
+	if _, err := tmpl0.RenderString(context.Background(), map[string]any{"f": func() (string, error) { return "", errMine }}); !errors.Is(err, errMine) {
+		t.Fatalf("own error: %v", err)
 	}
 	// A syntax error gives its position.
 	_, err = New(nil).Parse("p.html", "x\n{% if %}{% endif %}")
