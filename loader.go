@@ -382,6 +382,9 @@ func (e *Engine) extendsParent(name string, chain []*Template) (*Template, error
 		}
 	}
 	if n == 0 {
+		if partial == "" {
+			return e.find(base, base, nil) // Template's search, without cutting name again
+		}
 		return e.Template(name)
 	}
 	skip := make([]*Template, 0, n)
