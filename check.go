@@ -2,6 +2,7 @@ package runnel
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"slices"
@@ -30,9 +31,10 @@ type CheckOptions struct {
 	Exts []string
 }
 
-// Check compiles every template file of the engine's file system (skipping
-// directories whose names start with "."), as an application's test suite
-// does with its real libraries registered:
+// Check compiles every template file of the engine's directories (New's
+// file system, WithDirs and WithAppDirs; not other loaders, which cannot
+// list their templates), skipping directories whose names start with ".",
+// as an application's test suite does with its real libraries registered:
 //
 //	func TestTemplates(t *testing.T) {
 //		if _, err := newEngine().Check(runnel.CheckOptions{}); err != nil {
@@ -40,22 +42,48 @@ type CheckOptions struct {
 //		}
 //	}
 //
-// It returns the names checked, in order, and the errors joined
+// Each file is compiled from its own directory, so that a template that a
+// directory earlier in the search overrides is checked too. It returns the
+// template names checked, directory by directory, and the errors joined
 // (errors.Join; each a *Error naming its template, line and column, or a
-// loading error): one error per template, so that an error in one does not
-// hide those in others.
+// loading error): one error per template, so that an error in one does
+// not hide those in others.
 func (e *Engine) Check(o CheckOptions) (names []string, err error) {
-	if e.fsys == nil {
-		return nil, nil
-	}
-	names, err = TemplateFiles(e.fsys, o.Exts)
-	if err != nil {
-		return nil, err
-	}
 	var errs []error
-	for _, n := range names {
-		if _, err := e.Template(n); err != nil {
-			errs = append(errs, err)
+	for li, l := range e.loaders {
+		dl, ok := l.(*dirLoader)
+		if !ok {
+			continue
+		}
+		for i, d := range dl.dirs {
+			if d == nil {
+				continue
+			}
+			root := d
+			if dl.sub != "" {
+				if root, err = fs.Sub(d, dl.sub); err != nil {
+					errs = append(errs, err)
+					continue
+				}
+			}
+			files, err := TemplateFiles(root, o.Exts)
+			if err != nil {
+				if !missing(err) { // an app without templates has none
+					errs = append(errs, fmt.Errorf("runnel: listing %s: %w", dirLabel(d, dl.label, i), err))
+				}
+				continue
+			}
+			for _, name := range files {
+				p := name
+				if dl.sub != "" {
+					p = dl.sub + "/" + name
+				}
+				origin := &Origin{Name: dirLabel(d, dl.label, i) + "/" + p, TemplateName: name, FS: d, Path: p, loader: li + 1}
+				names = append(names, name)
+				if _, err, _ := e.loadOrigin(origin); err != nil {
+					errs = append(errs, err)
+				}
+			}
 		}
 	}
 	return names, errors.Join(errs...)

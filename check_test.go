@@ -72,3 +72,18 @@ func TestEngineCheck(t *testing.T) {
 		t.Fatalf("-ext: %v", names)
 	}
 }
+
+// TestEngineCheckDirs: Check reads every directory and app, and compiles
+// a template an earlier directory overrides from its own directory.
+func TestEngineCheckDirs(t *testing.T) {
+	project := fstest.MapFS{"admin/base_site.html": {Data: []byte(`{% extends "admin/base_site.html" %}`)}}
+	admin := fstest.MapFS{"templates/admin/base_site.html": {Data: []byte("{% if %}{% endif %}")}, "static/x.html": {Data: []byte("{% nope %}")}}
+	noTemplates := fstest.MapFS{"models.py": {Data: []byte("")}}
+	names, err := New(project, WithAppDirs(admin, noTemplates)).Check(CheckOptions{})
+	if strings.Join(names, " ") != "admin/base_site.html admin/base_site.html" {
+		t.Fatalf("checked %v", names)
+	}
+	if err == nil || !strings.Contains(err.Error(), "Unexpected end of expression in if tag.") || strings.Contains(err.Error(), "nope") {
+		t.Fatalf("errors: %v", err)
+	}
+}

@@ -56,12 +56,12 @@ func (e *Engine) compile(name, src string) (*Template, error) {
 	c.tags = cloneMap(c.tags)
 	tree, err := syntax.Parse(name, src, c)
 	if err != nil {
-		return nil, err
+		return nil, markSyntax(name, src, err)
 	}
 	c.tags = c.parseTags
 	nodes, err := c.compileNodes(tree.Nodes, true)
 	if err != nil {
-		return nil, err
+		return nil, markSyntax(name, src, err)
 	}
 	t.nodes = mergeText(nodes)
 	t.blocks = c.blocks

@@ -444,7 +444,7 @@ func (t *Template) prelude(s *state) error {
 		if cur.extends == nil || cur.extends.name == "" {
 			break
 		}
-		next, err := s.eng.Template(cur.extends.name)
+		next, err := s.eng.extendsParent(cur.extends.name, s.preluded)
 		if err != nil {
 			break // reported when the page renders
 		}

@@ -299,7 +299,13 @@ func TestDjangoRelativeNames(t *testing.T) {
 		{name: "dir1/dir2/ext.html", src: `{% extends "../one.html" %}{% block content %}!{% endblock %}`, files: files, want: "one!"},
 		{name: "dir1/outside.html", src: `{% include "./../../three.html" %}`, files: files, err: `The relative path '"./../../three.html"' points outside the file hierarchy that template 'dir1/outside.html' is in.`, compile: true},
 		{name: "dir1/self.html", src: `{% extends "./self.html" %}`, files: files, err: `The relative path '"./self.html"' was translated to template name 'dir1/self.html', the same template in which the tag appears.`, compile: true},
+		// An include resolves a name from a variable relative to the
+		// template (IncludeNode.render); an extends does not
+		// (ExtendsNode.get_parent): the directory cleans it as safe_join.
 		{name: "dir1/var.html", src: `{% include name %}`, files: files, data: map[string]any{"name": "./dir2/x.html"}, want: "x"},
+		{name: "dir1/var2.html", src: `{% extends name %}`, files: files, data: map[string]any{"name": "./one.html"}, err: "./one.html: template not found"},
+		{name: "dir1/var3.html", src: `{% extends name %}{% block content %}!{% endblock %}`, files: files, data: map[string]any{"name": "./dir1/one.html"}, want: "one!"},
+		{name: "dir1/var4.html", src: `{% extends name %}`, files: files, data: map[string]any{"name": "../dir1/one.html"}, err: "../dir1/one.html: template not found"},
 	})
 	if _, err := New(nil).Parse("", `{% include "./x.html" %}`); err == nil || !strings.Contains(err.Error(), `The relative path "./x.html" cannot be evaluated due to an unknown template origin.`) {
 		t.Fatalf("got %v", err)

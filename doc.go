@@ -32,6 +32,11 @@
 //	t, err := eng.Template("home.html")                  // parsed once, cached
 //	err = t.Render(ctx, w, map[string]any{"user": user}) // or a struct
 //
+// Templates in several directories are searched in order, as with Django's
+// DIRS and APP_DIRS: New(nil, [WithDirs](projectFS, sharedFS),
+// [WithAppDirs](adminFS)); a template may {% extends %} its own name to
+// extend the next directory's (see [Loader] and [Origin]).
+//
 // In an HTTP server, [Engine.Handler] or [Template.Serve] set the headers
 // streaming needs, flush through middleware, pick the delivery mode per
 // request ([ModeFor]) and cancel the render when the client goes away.
@@ -54,7 +59,10 @@
 // # Errors
 //
 // Template errors are [*Error] values naming the template, line and column
-// and showing the line with a caret. Unknown tags and filters fail at parse
+// and showing the line with a caret. errors.Is tells their kinds apart as
+// Django's exception classes: [ErrTemplateSyntaxError],
+// [ErrTemplateDoesNotExist], [ErrVariableDoesNotExist], [ErrNoReverseMatch],
+// [ErrValueError], [ErrTypeError]. Unknown tags and filters fail at parse
 // time. A panic in a value or filter becomes an error; nothing panics the
 // caller.
 package runnel

@@ -22,14 +22,22 @@ import (
 // column, and shows the line with a caret.
 type Error = syntax.Error
 
-// ErrTemplateNotFound is returned (wrapped) when no template has the
-// requested name.
-var ErrTemplateNotFound = errors.New("template not found")
+// ErrTemplateDoesNotExist is the error (wrapped, see
+// [TemplateDoesNotExistError]) when no template has the requested name, as
+// Django's TemplateDoesNotExist: from [Engine.Template], and from rendering
+// an {% extends %} or {% include %} of a missing template.
+var ErrTemplateDoesNotExist = errors.New("template not found")
+
+// ErrTemplateNotFound is [ErrTemplateDoesNotExist], under its earlier name.
+var ErrTemplateNotFound = ErrTemplateDoesNotExist
 
 // Engine loads, compiles, caches and renders templates from a file system.
 // It is safe for concurrent use.
 type Engine struct {
-	fsys            fs.FS
+	dirs            []fs.FS  // New's fs.FS, then WithDirs'
+	apps            []fs.FS  // WithAppDirs
+	extraLoaders    []Loader // WithLoaders
+	loaders         []Loader // searched in order: dirs, apps, extraLoaders
 	autoescape      bool
 	stringIfInvalid string
 	strict          bool
@@ -54,8 +62,9 @@ type Engine struct {
 	allow           *allowSets // nil: every tag, filter and library
 	noFlushWarned   sync.Map
 
-	mu    sync.RWMutex
-	cache map[string]*cacheEntry
+	mu       sync.RWMutex
+	cache    map[string]*cacheEntry    // by name (and skipped origins): the template found
+	compiled map[originKey]*cacheEntry // by origin: the template compiled from it
 }
 
 type cacheEntry struct {
@@ -89,7 +98,9 @@ func (e *Engine) invalid(name string) string {
 func WithStrict() Option { return func(e *Engine) { e.strict = true } }
 
 // WithDevMode makes the engine check, each time a template is fetched,
-// whether its file changed, and recompile it if so.
+// whether its file changed, and recompile it if so; and search every
+// loader again, so that a template added to an earlier directory than the
+// one it was found in is used from then on.
 func WithDevMode() Option { return func(e *Engine) { e.dev = true } }
 
 // WithLibrary makes lib loadable as {% load name %}.
@@ -186,20 +197,32 @@ func WithEarlyHints(on bool) Option { return func(e *Engine) { e.earlyHints = on
 
 // New returns an engine that loads templates from fsys (os.DirFS, embed.FS,
 // fstest.MapFS, …). fsys may be nil when every template is parsed from a
-// string.
+// string, or when the templates are in the directories and loaders of
+// [WithDirs], [WithAppDirs] and [WithLoaders]; fsys is the first of the
+// directories.
 func New(fsys fs.FS, opts ...Option) *Engine {
 	e := &Engine{
-		fsys:          fsys,
 		autoescape:    true,
 		libs:          map[string]*Library{},
 		cache:         map[string]*cacheEntry{},
+		compiled:      map[originKey]*cacheEntry{},
 		errorFragment: `<p class="runnel-error">This part of the page could not be displayed.</p>`,
 		writeTimeout:  30 * time.Second,
 		earlyHints:    true,
 	}
+	if fsys != nil {
+		e.dirs = append(e.dirs, fsys)
+	}
 	for _, o := range opts {
 		o(e)
 	}
+	if len(e.dirs) > 0 {
+		e.loaders = append(e.loaders, Dirs(e.dirs...))
+	}
+	if len(e.apps) > 0 {
+		e.loaders = append(e.loaders, AppDirs(e.apps...))
+	}
+	e.loaders = append(e.loaders, e.extraLoaders...)
 	return e
 }
 
@@ -208,64 +231,20 @@ func New(fsys fs.FS, opts ...Option) *Engine {
 // {% partialdef card %} in page.html.
 func (e *Engine) Template(name string) (*Template, error) {
 	base, partial, _ := strings.Cut(name, "#")
-	t, err := e.load(base)
-	if err != nil {
-		return nil, err
+	t, err := e.find(base, base, nil)
+	if err != nil || partial == "" {
+		return t, err
 	}
-	if partial == "" {
-		return t, nil
-	}
-	p, ok := t.partials[partial]
-	if !ok {
-		return nil, fmt.Errorf("runnel: %s: no partial named %q: %w", base, partial, ErrTemplateNotFound)
-	}
-	return p, nil
+	return t.partial(base, partial)
 }
 
-func (e *Engine) load(name string) (*Template, error) {
-	e.mu.RLock()
-	ce := e.cache[name]
-	e.mu.RUnlock()
-	if ce != nil && !e.dev {
-		return ce.t, ce.err
+// partial returns t's partial called name; base is t's name.
+func (t *Template) partial(base, name string) (*Template, error) {
+	p, ok := t.partials[name]
+	if !ok {
+		return nil, fmt.Errorf("runnel: %s: no partial named %q: %w", base, name, ErrTemplateDoesNotExist)
 	}
-	if e.fsys == nil {
-		return nil, fmt.Errorf("runnel: %s: %w (the engine has no file system)", name, ErrTemplateNotFound)
-	}
-	var mod time.Time
-	var size int64 = -1
-	if ce != nil {
-		if fi, err := fs.Stat(e.fsys, name); err == nil {
-			mod, size = fi.ModTime(), fi.Size()
-			if !mod.IsZero() && mod.Equal(ce.modTime) && size == ce.size {
-				return ce.t, ce.err
-			}
-		}
-	}
-	src, err := fs.ReadFile(e.fsys, name)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
-			return nil, fmt.Errorf("runnel: %s: %w", name, ErrTemplateNotFound)
-		}
-		return nil, fmt.Errorf("runnel: reading %s: %w", name, err)
-	}
-	if ce != nil && ce.src == string(src) {
-		return ce.t, ce.err
-	}
-	if size < 0 {
-		if fi, err := fs.Stat(e.fsys, name); err == nil {
-			mod, size = fi.ModTime(), fi.Size()
-		}
-	}
-	t, err := e.compile(name, string(src))
-	ne := &cacheEntry{t: t, err: err, modTime: mod, size: size}
-	if e.dev {
-		ne.src = string(src)
-	}
-	e.mu.Lock()
-	e.cache[name] = ne
-	e.mu.Unlock()
-	return t, err
+	return p, nil
 }
 
 // Parse compiles a template from a string. name is used in error messages
@@ -310,6 +289,8 @@ type Template struct {
 
 	hintsOnce sync.Once
 	hints     []string // Link header values for 103 Early Hints
+
+	origin *Origin // where it was loaded from; nil: parsed from a string
 }
 
 // Name returns the template's name.

@@ -202,6 +202,7 @@ func (e *Engine) Explain(name string) (*Plan, error) {
 // xTmpl is a template parsed for explaining.
 type xTmpl struct {
 	name       string
+	tmpl       *Template // the compiled template the tree is parsed from
 	tree       *syntax.Tree
 	c          *compiler
 	parent     string          // constant parent name
@@ -323,13 +324,21 @@ func (x *explainer) load(name string) *xTmpl {
 	if t, ok := x.tmpls[name]; ok {
 		return t
 	}
-	t := &xTmpl{name: name, blocks: map[string]*syntax.TagNode{}, partials: map[string]*syntax.TagNode{}, awaitIn: map[*syntax.TagNode]string{}}
-	x.tmpls[name] = t
 	ct, err := x.e.Template(name)
+	return x.loadFrom(name, name, ct, err)
+}
+
+// loadFrom parses ct, the template got for name (or err), keeping it under
+// key: the name, or for a template of the same name as one already loaded
+// (an {% extends %} of its own name), the name and the origin.
+func (x *explainer) loadFrom(key, name string, ct *Template, err error) *xTmpl {
+	t := &xTmpl{name: name, blocks: map[string]*syntax.TagNode{}, partials: map[string]*syntax.TagNode{}, awaitIn: map[*syntax.TagNode]string{}}
+	x.tmpls[key] = t
 	if err != nil {
 		t.err = err
 		return t
 	}
+	t.tmpl = ct
 	t.tree, t.c, t.err = x.e.explainParse(name, ct.src)
 	if t.err != nil {
 		return t
@@ -422,8 +431,20 @@ func visitTags(nodes []syntax.Node, around []*syntax.TagNode, fn func(tn *syntax
 // parent names.
 func (x *explainer) chainOf(t *xTmpl, at syntax.Pos) []*xTmpl {
 	chain := []*xTmpl{t}
+	tchain := []*Template{t.tmpl}
 	for cur := t; cur.parent != ""; {
+		// The parent is found as {% extends %} finds it, skipping the
+		// origins of the chain.
 		p := x.load(cur.parent)
+		if pt, err := x.e.extendsParent(cur.parent, tchain); err != nil || pt != p.tmpl {
+			key := cur.parent + "\x00!" // a parent that cannot be loaded
+			if pt != nil {
+				key = cur.parent + "\x00" + pt.Origin().Name
+			}
+			if p = x.tmpls[key]; p == nil || p.tmpl != pt {
+				p = x.loadFrom(key, cur.parent, pt, err)
+			}
+		}
 		if p.err != nil {
 			x.add(cur, cur.extends.Pos, FindingNote, true, fmt.Sprintf("cannot load the parent %s: %v", cur.parent, firstLine(p.err)))
 			break
@@ -439,6 +460,7 @@ func (x *explainer) chainOf(t *xTmpl, at syntax.Pos) []*xTmpl {
 			break
 		}
 		chain = append(chain, p)
+		tchain = append(tchain, p.tmpl)
 		cur = p
 	}
 	return chain

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/runnelhq/runnel/internal/pystr"
-
 )
 
 // Django's integer, date, logic and miscellaneous filters: add,

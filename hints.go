@@ -41,7 +41,7 @@ func headText(t *Template) string {
 		if cur.extends.parent != nil || len(chain) > maxDepth {
 			return "" // a parent chosen by data
 		}
-		p, err := t.eng.Template(cur.extends.name)
+		p, err := t.eng.extendsParent(cur.extends.name, chain)
 		if err != nil {
 			return ""
 		}

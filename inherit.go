@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/runnelhq/runnel/internal/pystr"
@@ -58,6 +59,10 @@ func compileBlock(c *compiler, t *syntax.TagNode) (node, error) {
 type blockContext struct {
 	names  []string
 	stacks [][]*blockNode
+	// chain is the inheritance chain so far, root first: the templates
+	// found by name, whose origins the next {% extends %} skips (the
+	// history of Django's ExtendsNode.find_template).
+	chain []*Template
 }
 
 func (bc *blockContext) index(name string) int {
@@ -76,6 +81,8 @@ func (bc *blockContext) reset() {
 		bc.stacks[i] = bc.stacks[i][:0]
 	}
 	bc.names = bc.names[:0]
+	clear(bc.chain)
+	bc.chain = bc.chain[:0]
 }
 
 // slot returns the index of name's stack, adding an empty one if needed.
@@ -263,46 +270,37 @@ func (s *state) templateNamed(name string) (*Template, error) {
 }
 
 // parentTemplate resolves the parent named by {% extends expr %} as
-// Django's ExtendsNode.get_parent does: a *Template, or a template name.
-func (n *extendsNode) parentTemplate(s *state) (*Template, error) {
+// Django's ExtendsNode.get_parent does: a *Template, or a template name,
+// searched for skipping the chain's origins (bc.chain). A name from a
+// variable is not resolved relative to the current template: as in Django,
+// only a string literal is ("./x.html" from a variable is "x.html" of a
+// directory). byName is false for a *Template value, which Django does not
+// add to the chain's origins.
+func (n *extendsNode) parentTemplate(s *state, bc *blockContext) (t *Template, byName bool, err error) {
 	v, err := n.parent.resolve(s, false)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	v = indirect(definedOr(v, ""))
 	if t, ok := v.(*Template); ok {
-		return t, nil
+		return t, false, nil
 	}
 	if !truthy(v) {
 		msg := fmt.Sprintf("Invalid template name in 'extends' tag: %s.", pyRepr(v))
 		if len(n.parent.filters) > 0 || !n.parent.v.isLit {
 			msg += fmt.Sprintf(" Got this from the '%s' variable.", n.parent.src)
 		}
-		return nil, errors.New(msg)
+		return nil, false, syntaxErrorf(msg)
 	}
 	name, ok := isString(v)
 	if !ok {
-		return nil, fmt.Errorf("Invalid template name in 'extends' tag: %s.", pyRepr(v))
+		return nil, false, syntaxErrorf(fmt.Sprintf("Invalid template name in 'extends' tag: %s.", pyRepr(v)))
 	}
-	return s.templateNamed(name)
+	t, err = s.eng.extendsParent(name, bc.chain)
+	return t, true, err
 }
 
 func (n *extendsNode) render(s *state) error {
-	var parent *Template
-	var err error
-	if n.parent == nil {
-		parent, err = s.eng.Template(n.name)
-	} else {
-		parent, err = n.parentTemplate(s)
-	}
-	if err != nil {
-		return s.wrapErr(n.pos, err)
-	}
-	if s.depth++; s.depth > s.eng.includeDepth() {
-		s.depth--
-		return s.wrapErr(n.pos, s.depthErr(fmt.Sprintf("{%% extends %%} recursion: template %s extends itself", s.tmpl.name)))
-	}
-	defer func() { s.depth-- }()
 	if s.blocks == nil {
 		// The first inheritance chain of a render uses the pooled context;
 		// an included template that extends another gets its own.
@@ -312,9 +310,36 @@ func (n *extendsNode) render(s *state) error {
 			s.blocks = &blockContext{}
 		}
 	}
-	s.blocks.addBlocks(s.tmpl.blocks)
+	bc := s.blocks
+	if len(bc.chain) == 0 {
+		bc.chain = append(bc.chain, s.tmpl)
+	}
+	var parent *Template
+	var err error
+	byName := true
+	if n.parent == nil {
+		if k := len(bc.chain); k < len(s.preluded) && slices.Equal(bc.chain, s.preluded[:k]) {
+			parent = s.preluded[k] // found by the prelude, for the same chain
+		} else {
+			parent, err = s.eng.extendsParent(n.name, bc.chain)
+		}
+	} else {
+		parent, byName, err = n.parentTemplate(s, bc)
+	}
+	if err != nil {
+		return s.wrapErr(n.pos, err)
+	}
+	if s.depth++; s.depth > s.eng.includeDepth() {
+		s.depth--
+		return s.wrapErr(n.pos, s.depthErr(fmt.Sprintf("{%% extends %%} recursion: template %s extends itself", s.tmpl.name)))
+	}
+	defer func() { s.depth-- }()
+	if byName {
+		bc.chain = append(bc.chain, parent)
+	}
+	bc.addBlocks(s.tmpl.blocks)
 	if parent.extends == nil {
-		s.blocks.addBlocks(parent.blocks)
+		bc.addBlocks(parent.blocks)
 	}
 	return parent.execute(s)
 }
@@ -413,13 +438,17 @@ func (s *state) includeTemplate(v any) (*Template, error) {
 		return nil, errNoTemplateNames
 	}
 	if name, ok := isString(v); ok {
+		// Unlike {% extends %}, Django's IncludeNode resolves a name from
+		// a variable relative to the current template (a list's names are
+		// not); an include does not skip origins.
 		return s.templateNamed(name)
 	}
 	names, ok := toList(v)
 	if !ok {
 		return nil, fmt.Errorf("Invalid template name in 'include' tag: %s.", pyRepr(v))
 	}
-	var tried []string
+	var notFound []string
+	var tried []Tried
 	for _, nm := range names {
 		if t, ok := indirect(nm).(*Template); ok {
 			return t, nil
@@ -435,9 +464,13 @@ func (s *state) includeTemplate(v any) (*Template, error) {
 		if !errors.Is(err, ErrTemplateNotFound) {
 			return nil, err
 		}
-		tried = append(tried, name)
+		notFound = append(notFound, name)
+		if nf := (*TemplateDoesNotExistError)(nil); errors.As(err, &nf) {
+			tried = append(tried, nf.Tried...)
+		}
 	}
-	return nil, fmt.Errorf("runnel: %s: %w", strings.Join(tried, ", "), ErrTemplateNotFound)
+	// Django's select_template: the names joined, and every origin tried.
+	return nil, &TemplateDoesNotExistError{Name: strings.Join(notFound, ", "), Tried: tried}
 }
 
 // renderIncluded renders t in place with extra bindings, with its own render

@@ -490,10 +490,17 @@ func TestRenderLimits(t *testing.T) {
 				t.Errorf("depth %d: %v", depth, err)
 			}
 		}
+		// A template extending its own name skips its origin (Django's
+		// rule): no recursion, TemplateDoesNotExist. A template value that
+		// extends itself is caught by the depth limit.
 		fsys = fstest.MapFS{"t.html": {Data: []byte(`{% extends "t.html" %}`)}, "u.html": {Data: []byte(`{% extends "t.html" %}`)}}
 		tmpl, _ := New(fsys).Template("u.html")
-		if _, err := tmpl.RenderString(context.Background(), nil); limitOf(err) != "MaxIncludeDepth" {
+		if _, err := tmpl.RenderString(context.Background(), nil); !errors.Is(err, ErrTemplateDoesNotExist) {
 			t.Errorf("extends: %v", err)
+		}
+		self := New(nil).MustParse("self.html", `{% extends p %}`)
+		if _, err := self.RenderString(context.Background(), map[string]any{"p": self}); limitOf(err) != "MaxIncludeDepth" {
+			t.Errorf("extends a template value: %v", err)
 		}
 	})
 

@@ -578,6 +578,9 @@ func (e *varDoesNotExist) Error() string {
 	return fmt.Sprintf("Failed lookup for key [%s] in filter argument of %s", e.key, e.filter)
 }
 
+// Is makes the error [ErrVariableDoesNotExist].
+func (e *varDoesNotExist) Is(target error) bool { return target == ErrVariableDoesNotExist }
+
 // isVarDoesNotExist reports whether err is a varDoesNotExist.
 func isVarDoesNotExist(err error) bool {
 	var v *varDoesNotExist

@@ -139,8 +139,10 @@ func (s *state) fromScope(name string) bool {
 func decideOnce(root *Template, n *forNode) bool {
 	uses, visits := 0, 0
 	ok := true
-	var walk func(t *Template, inLoop bool, depth int)
-	walk = func(t *Template, inLoop bool, depth int) {
+	// chain is t's inheritance chain so far, t last, for the origins that
+	// its {% extends %} skips.
+	var walk func(t *Template, inLoop bool, depth int, chain []*Template)
+	walk = func(t *Template, inLoop bool, depth int, chain []*Template) {
 		if !ok {
 			return
 		}
@@ -165,17 +167,17 @@ func decideOnce(root *Template, n *forNode) bool {
 				ok = false
 				return
 			}
-			walk(it, inLoop || inc.inLoop, depth+1)
+			walk(it, inLoop || inc.inLoop, depth+1, []*Template{it})
 		}
 		if i.parent != "" {
-			pt, err := root.eng.Template(i.parent)
+			pt, err := root.eng.extendsParent(i.parent, chain)
 			if err != nil {
 				ok = false
 				return
 			}
-			walk(pt, inLoop, depth+1)
+			walk(pt, inLoop, depth+1, append(chain[:len(chain):len(chain)], pt))
 		}
 	}
-	walk(root, false, 0)
+	walk(root, false, 0, []*Template{root})
 	return ok && visits == 1 && uses == 1
 }

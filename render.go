@@ -130,7 +130,9 @@ func (s *state) reset() {
 	if len(s.loops) > 64 {
 		s.loops = s.loops[:64]
 	}
-	s.bc.reset()
+	if s.bcUsed { // the pooled block context is only used by a chain
+		s.bc.reset()
+	}
 	s.bcUsed = false
 	s.mode, s.nonce, s.scriptOnly, s.recover, s.stream, s.html, s.onError = InOrder, "", false, false, nil, hData, nil
 	s.main.dst, s.main.err, s.main.wrote, s.main.dirty, s.main.flusher = nil, nil, false, false, nil
@@ -575,7 +577,7 @@ func (fe *filterExpr) resolveSeq(s *state, ignore bool) (any, error) {
 		}
 		if isUndefined(v) {
 			if s.eng.strict && !fe.defaulted {
-				return nil, fmt.Errorf("undefined variable: %s", fe.v.src)
+				return nil, undefinedVariable(fe.v.src)
 			}
 			if ignore {
 				obj = nil

@@ -406,7 +406,7 @@ func (e *Expr) ResolveOperand(r *Renderer, fn func(v any) (any, error)) (any, er
 // engine's string_if_invalid, or an error in strict mode.
 func (r *Renderer) Undefined(name string) (any, error) {
 	if r.s.eng.strict {
-		return nil, fmt.Errorf("undefined variable: %s", name)
+		return nil, undefinedVariable(name)
 	}
 	return r.s.eng.invalid(name), nil
 }

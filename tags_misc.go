@@ -757,7 +757,7 @@ func (n *regroupNode) render(s *state) error {
 	}
 	items, ok := toList(v)
 	if !ok {
-		return s.errorf(n.pos, "'%s' object is not iterable", pyTypeName(v))
+		return s.wrapErr(n.pos, pystr.Errorf(pystr.TypeError, "'%s' object is not iterable", pyTypeName(v)))
 	}
 	groups := []any{}
 	var key any
@@ -900,12 +900,12 @@ func (n *urlNode) render(s *state) error {
 			// With "as", a failed reversal leaves the variable empty, as
 			// Django's NoReverseMatch does; cancellation still stops.
 			if n.asvar == "" || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				return s.wrapErr(n.pos, err)
+				return s.wrapErr(n.pos, noReverseMatch(err))
 			}
 			url = ""
 		}
 	} else if n.asvar == "" {
-		return s.errorf(n.pos, "{%% url %%} cannot reverse '%s': the engine has no URL resolver (configure one with runnel.WithURLResolver)", toStr(view))
+		return s.wrapErr(n.pos, noReverseMatch(fmt.Errorf("{%% url %%} cannot reverse '%s': the engine has no URL resolver (configure one with runnel.WithURLResolver)", toStr(view))))
 	}
 	if n.asvar != "" {
 		s.setUpward(n.asvar, url)

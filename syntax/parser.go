@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -15,7 +16,18 @@ type Error struct {
 	Line string
 	// Err is the underlying cause, if any.
 	Err error
+	// Syntax is true for an error found while parsing and compiling the
+	// template (Django's TemplateSyntaxError): the error is then ErrSyntax
+	// for errors.Is.
+	Syntax bool
 }
+
+// ErrSyntax is what an Error found while parsing or compiling a template
+// is, for errors.Is.
+var ErrSyntax = errors.New("template syntax error")
+
+// Is reports whether target is ErrSyntax and e a syntax error.
+func (e *Error) Is(target error) bool { return e.Syntax && target == ErrSyntax }
 
 // Error formats the error as "name:line:col: message", followed by the
 // offending line and a caret under the column.

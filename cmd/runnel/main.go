@@ -2,14 +2,18 @@
 //
 // Usage:
 //
-//	runnel render [-dir DIR] [-data FILE.json] [-urls FILE.json] NAME
+//	runnel render [-dir DIR]... [-data FILE.json] [-urls FILE.json] NAME
 //	                                     stream a rendered template to stdout
-//	runnel check [-ext LIST] [-libs LIST] DIR
-//	                                     parse every template under DIR, report every error
-//	runnel explain [-dir DIR] [-json] NAME
+//	runnel check [-ext LIST] [-libs LIST] DIR...
+//	                                     parse every template under the DIRs, report every error
+//	runnel explain [-dir DIR]... [-json] NAME
 //	                                     explain how template NAME will stream
 //	runnel makemessages [-o FILE] [-ext LIST] DIR
 //	                                     extract the translatable strings into a .pot
+//
+// -dir may be given more than once (and check takes several DIRs): the
+// directories are searched in order, as Django's DIRS (a template may
+// {% extends %} its own name to extend the next directory's).
 //
 // check exits with status 1 if any template has an error. explain prints
 // where the page's first flush can happen, what makes the renderer wait or
@@ -27,6 +31,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
@@ -40,20 +45,21 @@ func main() {
 }
 
 const usage = `usage:
-  runnel render [-dir DIR] [-data FILE.json] [-urls FILE.json] NAME
+  runnel render [-dir DIR]... [-data FILE.json] [-urls FILE.json] NAME
                                        render template NAME to stdout
                                        (-urls: URL names and Django path() patterns for {% url %})
-  runnel check [-ext LIST] [-libs LIST] DIR
-                                       parse every template under DIR, report every error
+  runnel check [-ext LIST] [-libs LIST] DIR...
+                                       parse every template under the DIRs, report every error
                                        (-ext: the file endings that are templates,
                                        default .html,.htm,.txt,.xml,.svg,.tmpl,.djhtml;
                                        -libs: the application's own tag libraries, accepted unchecked)
-  runnel explain [-dir DIR] [-json] NAME
+  runnel explain [-dir DIR]... [-json] NAME
                                        explain how template NAME will stream
   runnel makemessages [-o FILE] [-ext LIST] DIR
                                        extract the translatable strings of the templates
                                        under DIR into a .pot (-o: the file, default stdout;
                                        -ext as for check; runnel makemessages -h for more)
+  (-dir more than once: directories searched in order, as Django's DIRS; default .)
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -81,7 +87,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 func render(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("render", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	dir := fl.String("dir", ".", "template directory")
+	dirs := dirsFlag(fl)
 	dataFile := fl.String("data", "", "JSON file with the template's data (an object)")
 	urlsFile := fl.String("urls", "", `JSON file mapping URL names to Django path() patterns for {% url %} ({"blog:detail": "/blog/<int:pk>/"})`)
 	if err := fl.Parse(args); err != nil {
@@ -119,7 +125,7 @@ func render(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	eng := runnel.New(os.DirFS(*dir), opts...)
+	eng := runnel.New(nil, append(opts, dirs.option())...)
 	w := bufio.NewWriter(stdout)
 	err := eng.Render(ctx, w, fl.Arg(0), data)
 	if ferr := w.Flush(); err == nil {
@@ -135,7 +141,7 @@ func render(args []string, stdout, stderr io.Writer) int {
 func explain(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	dir := fl.String("dir", ".", "template directory")
+	dirs := dirsFlag(fl)
 	asJSON := fl.Bool("json", false, "print the plan as JSON")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -144,7 +150,7 @@ func explain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	eng := runnel.New(os.DirFS(*dir), templatetags.All())
+	eng := runnel.New(nil, templatetags.All(), dirs.option())
 	plan, err := eng.Explain(fl.Arg(0))
 	if err != nil {
 		fmt.Fprintf(stderr, "runnel: %v\n", err)
@@ -164,6 +170,31 @@ func explain(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// dirList is a -dir flag that may be given more than once.
+type dirList []string
+
+func dirsFlag(fl *flag.FlagSet) *dirList {
+	d := &dirList{}
+	fl.Func("dir", "template directory (more than once: searched in order; default .)", func(s string) error {
+		*d = append(*d, s)
+		return nil
+	})
+	return d
+}
+
+// option makes the directories the engine's, "." if there are none.
+func (d *dirList) option() runnel.Option {
+	names := *d
+	if len(names) == 0 {
+		names = []string{"."}
+	}
+	fsys := make([]fs.FS, len(names))
+	for i, n := range names {
+		fsys[i] = os.DirFS(n)
+	}
+	return runnel.WithDirs(fsys...)
 }
 
 // decodeData reads a JSON object, keeping the order of object keys (as a
@@ -239,17 +270,20 @@ func check(args []string, stdout, stderr io.Writer) int {
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
-	if fl.NArg() != 1 {
+	if fl.NArg() < 1 {
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
 	opts := []runnel.Option{templatetags.All()}
+	for _, d := range fl.Args() {
+		opts = append(opts, runnel.WithDirs(os.DirFS(d)))
+	}
 	for _, name := range strings.Split(*libList, ",") {
 		if name = strings.TrimSpace(name); name != "" {
 			opts = append(opts, runnel.WithLibrary(name, runnel.OpaqueLibrary()))
 		}
 	}
-	eng := runnel.New(os.DirFS(fl.Arg(0)), opts...)
+	eng := runnel.New(nil, opts...)
 	names, err := eng.Check(runnel.CheckOptions{Exts: strings.Split(*extList, ",")})
 	var errs []error
 	if j, ok := err.(interface{ Unwrap() []error }); ok {

@@ -193,3 +193,38 @@ func TestRenderURLs(t *testing.T) {
 		t.Fatalf("got %q want %q", got, want)
 	}
 }
+
+// TestRenderDirs: -dir more than once searches the directories in order,
+// and a template may extend its own name in the next one.
+func TestRenderDirs(t *testing.T) {
+	project := writeFiles(t, map[string]string{
+		"admin/base_site.html": `{% extends "admin/base_site.html" %}{% block brand %}mine{% endblock %}`,
+	})
+	admin := writeFiles(t, map[string]string{
+		"admin/base_site.html": `[{% block brand %}theirs{% endblock %}]`,
+	})
+	var out, errb bytes.Buffer
+	if code := run([]string{"render", "-dir", project, "-dir", admin, "admin/base_site.html"}, &out, &errb); code != 0 || out.String() != "[mine]" {
+		t.Fatalf("exit %d: %q %s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	if code := run([]string{"render", "-dir", admin, "admin/base_site.html"}, &out, &errb); code != 0 || out.String() != "[theirs]" {
+		t.Fatalf("exit %d: %q %s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"render", "-dir", project, "admin/base_site.html"}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "skipped to avoid recursion") || !strings.Contains(errb.String(), filepath.ToSlash(project)) {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+}
+
+// TestCheckDirs: check takes several directories, and checks each one's
+// files, also those an earlier directory overrides.
+func TestCheckDirs(t *testing.T) {
+	project := writeFiles(t, map[string]string{"admin/base_site.html": `{% extends "admin/base_site.html" %}{% block brand %}mine{% endblock %}`})
+	admin := writeFiles(t, map[string]string{"admin/base_site.html": "{% if %}{% endif %}"})
+	var out, errb bytes.Buffer
+	if code := run([]string{"check", project, admin}, &out, &errb); code != 1 || !strings.Contains(errb.String(), "2 templates checked, 1 with errors") || !strings.Contains(out.String(), "Unexpected end of expression in if tag.") {
+		t.Fatalf("exit %d: %s\n%s", code, errb.String(), out.String())
+	}
+}

@@ -1,6 +1,9 @@
 package pystr
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Kind is the Python exception class a helper would have raised. Some
 // Django filters swallow only one kind (get_digit catches ValueError but lets
@@ -34,4 +37,23 @@ func Errorf(kind Kind, format string, args ...any) error {
 func IsKind(err error, kind Kind) bool {
 	e, ok := err.(*Error)
 	return ok && e.kind == kind
+}
+
+// The Python exception classes a caller can test an Error for with
+// errors.Is.
+var (
+	ErrValueError = errors.New("ValueError")
+	ErrTypeError  = errors.New("TypeError")
+)
+
+// Is makes an Error of kind ValueError ErrValueError, and one of kind
+// TypeError ErrTypeError.
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrValueError:
+		return e.kind == ValueError
+	case ErrTypeError:
+		return e.kind == TypeError
+	}
+	return false
 }
