@@ -115,12 +115,17 @@ func (p *printer) enter(rv reflect.Value) bool {
 func (p *printer) leave() { p.open = p.open[:len(p.open)-1] }
 
 // list writes a slice or an array.
-func (p *printer) list(rv reflect.Value) {
+func (p *printer) list(rv reflect.Value) { p.items(rv, "[", "]", "[...]", false) }
+
+// items writes the items of a list or tuple between open and close
+// ("again" for one met again inside itself), with a "," after a single
+// item when comma is set.
+func (p *printer) items(rv reflect.Value, open, close, again string, comma bool) {
 	if !p.enter(rv) {
-		p.b.WriteString("[...]")
+		p.b.WriteString(again)
 		return
 	}
-	p.b.WriteByte('[')
+	p.b.WriteString(open)
 	for i := 0; i < rv.Len(); i++ {
 		if i > 0 {
 			p.b.WriteString(", ")
@@ -131,7 +136,10 @@ func (p *printer) list(rv reflect.Value) {
 		}
 		p.item(rv.Index(i).Interface())
 	}
-	p.b.WriteByte(']')
+	if comma {
+		p.b.WriteByte(',')
+	}
+	p.b.WriteString(close)
 	p.leave()
 }
 

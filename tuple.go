@@ -19,26 +19,6 @@ func isTuple(v any) bool {
 	return ok
 }
 
-// tuple writes a Tuple, as Python's repr() of a tuple does.
-func (p *printer) tuple(rv reflect.Value) {
-	if !p.enter(rv) {
-		p.b.WriteString("(...)")
-		return
-	}
-	p.b.WriteByte('(')
-	for i := 0; i < rv.Len(); i++ {
-		if i > 0 {
-			p.b.WriteString(", ")
-		}
-		if p.full() {
-			p.b.WriteString("...")
-			break
-		}
-		p.item(rv.Index(i).Interface())
-	}
-	if rv.Len() == 1 {
-		p.b.WriteByte(',')
-	}
-	p.b.WriteByte(')')
-	p.leave()
-}
+// tuple writes a Tuple, as Python's repr() of a tuple does: "(1,)" for
+// one item.
+func (p *printer) tuple(rv reflect.Value) { p.items(rv, "(", ")", "(...)", rv.Len() == 1) }

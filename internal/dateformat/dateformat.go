@@ -158,23 +158,7 @@ func (l Locale) FormatTime(t time.Time, format string) (string, bool) {
 // Django, a character is a format character unless the character before it is
 // a backslash, and in the literal text between format characters a backslash
 // followed by any character but a newline stands for that character.
-func (l Locale) expand(t time.Time, format string) string {
-	var b strings.Builder
-	b.Grow(len(format) * 4)
-	var z zoneInfo
-	lit := 0
-	for i := 0; i < len(format); i++ {
-		c := format[i]
-		if !isFormatChar(c) || (i > 0 && format[i-1] == '\\') {
-			continue
-		}
-		writeLiteral(&b, format[lit:i])
-		l.writeChar(&b, t, c, &z)
-		lit = i + 1
-	}
-	writeLiteral(&b, format[lit:])
-	return b.String()
-}
+func (l Locale) expand(t time.Time, format string) string { return l.expandKind(t, Aware, format) }
 
 // writeLiteral writes literal format text, dropping each backslash that
 // escapes the character after it (Python's re.sub(r"\\(.)", r"\1", s), where

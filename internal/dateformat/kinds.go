@@ -114,7 +114,7 @@ func (l Locale) FormatTimeKind(t time.Time, k Kind, format string) (string, bool
 	return l.expandKind(t, k, format), true
 }
 
-// expandKind is expand for a value that is not an aware datetime.
+// expandKind is expand for a value of kind k.
 func (l Locale) expandKind(t time.Time, k Kind, format string) string {
 	var b strings.Builder
 	b.Grow(len(format) * 4)
@@ -133,7 +133,7 @@ func (l Locale) expandKind(t time.Time, k Kind, format string) string {
 		case k == TimeOfDay && (c == 'I' || c == 'O' || c == 'T' || c == 'Z'):
 			// Django formats no time zone for a time.
 		case k == Date && c == 'I':
-		case c == 'c':
+		case c == 'c' && k != Aware:
 			b.WriteString(ISO(t, k))
 		default:
 			l.writeChar(&b, t, c, &z)
