@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/internal/pystr"
 	"github.com/runnelhq/runnel/syntax"
 )
 
@@ -341,7 +341,7 @@ func blockMessage(loc string, toks []syntax.Token, i int, bits []string, emit fu
 			case "endblocktranslate", "endblocktrans":
 				m.id, m.plural = singular.String(), plural.String()
 				if trimmed {
-					m.id, m.plural = trimWhitespace(m.id), trimWhitespace(m.plural)
+					m.id, m.plural = pystr.TrimWhitespace(m.id), pystr.TrimWhitespace(m.plural)
 				}
 				emit(m, open.Pos.Line)
 				return i, nil
@@ -350,37 +350,6 @@ func blockMessage(loc string, toks []syntax.Token, i int, bits []string, emit fu
 		}
 	}
 	return i, fmt.Errorf("%s:%d: %s is not closed", loc, open.Pos.Line, bits[0])
-}
-
-// trimWhitespace is the trimmed option of blocktranslate, Django's
-// trim_whitespace: the text stripped, and each run of whitespace that holds
-// a line break made one space.
-func trimWhitespace(s string) string {
-	s = strings.TrimFunc(s, unicode.IsSpace)
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsSpace(r) {
-			b.WriteString(s[i : i+size])
-			i += size
-			continue
-		}
-		j := i
-		for j < len(s) {
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if !unicode.IsSpace(r) {
-				break
-			}
-			j += size
-		}
-		if run := s[i:j]; strings.IndexByte(run, '\n') >= 0 {
-			b.WriteByte(' ')
-		} else {
-			b.WriteString(run)
-		}
-		i = j
-	}
-	return b.String()
 }
 
 // commentBlock reads {% comment %}…{% endcomment %} starting at toks[i],

@@ -27,3 +27,15 @@ func TestMethods(t *testing.T) {
 		t.Errorf("Splitlines = %q", got)
 	}
 }
+
+func TestTrimWhitespace(t *testing.T) {
+	for in, want := range map[string]string{
+		"  a  b \n  c\t\n\u00a0d  ": "a  b c d",
+		"x\u2028y":                  "x\u2028y",
+		"\n\n":                      "",
+	} {
+		if got := TrimWhitespace(in); got != want {
+			t.Errorf("TrimWhitespace(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -146,43 +146,9 @@ func tokenMsg(toks []syntax.Token, trimmed bool, vars []string) (string, []strin
 	}
 	msg := b.String()
 	if trimmed {
-		msg = trimWhitespace(msg)
+		msg = pystr.TrimWhitespace(msg)
 	}
 	return msg, vars
-}
-
-// trimWhitespace is Django's translation.trim_whitespace: strip the ends,
-// and turn each whitespace run that holds a newline into one space.
-func trimWhitespace(s string) string {
-	s = strings.TrimFunc(s, pystr.IsSpace)
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !pystr.IsSpace(r) {
-			b.WriteString(s[i : i+size])
-			i += size
-			continue
-		}
-		j := i
-		newline := false
-		for j < len(s) {
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if !pystr.IsSpace(r) {
-				break
-			}
-			if r == '\n' {
-				newline = true
-			}
-			j += size
-		}
-		if newline {
-			b.WriteByte(' ')
-		} else {
-			b.WriteString(s[i:j])
-		}
-		i = j
-	}
-	return b.String()
 }
 
 // Render writes the translated block, or stores it in the asvar variable.

@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/runnelhq/runnel"
+	"github.com/runnelhq/runnel/internal/pystr"
 	"github.com/runnelhq/runnel/templatetags/internal/tagtest"
 )
 
@@ -430,7 +431,7 @@ func TestTrimWhitespace(t *testing.T) {
 		"a\u00a0\n\u2003b":  "a b",
 		"a\tb\n":            "a\tb",
 	} {
-		if got := trimWhitespace(in); got != want {
+		if got := pystr.TrimWhitespace(in); got != want {
 			t.Errorf("trimWhitespace(%q) = %q, want %q", in, got, want)
 		}
 	}
