@@ -80,6 +80,11 @@ func customLib() *Library {
 		return string(r[:min(n, len(r))])
 	})
 	l.Filter("noop", func(v any, _ ...any) any { return v })
+	// make_data_div is decorated with @mark_safe: its output is safe, its
+	// input not escaped.
+	l.Filter("make_data_div", func(v any) SafeString {
+		return SafeString(fmt.Sprintf(`<div data-name="%s"></div>`, toStr(v)))
+	})
 	l.SimpleTag("no_params", func() string { return "no_params - Expected result" })
 	l.SimpleTag("one_param", func(arg any) string { return fmt.Sprintf("one_param - Expected result: %s", toStr(arg)) })
 	l.SimpleTag("explicit_no_context", func(arg any) string {
@@ -336,6 +341,10 @@ func renderCustom(t *testing.T, e *Engine, src string, data map[string]any) stri
 func TestDjangoCustomFilter(t *testing.T) {
 	e := customEngine()
 	if got := renderCustom(t, e, "{% load custom %}{{ string|trim:5 }}", map[string]any{"string": "abcdefghijklmnopqrstuvwxyz"}); got != "abcde" {
+		t.Fatalf("got %q", got)
+	}
+	// test_decorated_filter
+	if got := renderCustom(t, e, "{% load custom %}{{ name|make_data_div }}", map[string]any{"name": "foo"}); got != `<div data-name="foo"></div>` {
 		t.Fatalf("got %q", got)
 	}
 }

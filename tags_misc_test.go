@@ -608,6 +608,10 @@ func TestQuerystringTag(t *testing.T) {
 		{name: "add_list", src: "{% querystring a=my_list %}", data: with(req("/"), "my_list", []int{2, 3}), want: "?a=2&amp;a=3"},
 		{name: "add_dict", src: "{% querystring a=my_dict %}", data: with(req("/"), "my_dict", map[int]int{0: 0, 1: 2, 2: 4}), want: "?a=0&amp;a=1&amp;a=2"},
 		{name: "explicit_query_dict", src: "{% querystring request.GET a=2 %}", data: req("/?a=1"), want: "?a=2"},
+		// test_querystring_with_explicit_query_dict, run by @setup with
+		// string_if_invalid="INVALID" too: request.GET is the request's query,
+		// not an invalid variable.
+		{name: "explicit_query_dict-INVALID", src: "{% querystring request.GET a=2 %}", data: req("/?a=1&b=3"), want: "?a=2&amp;b=3", opts: []Option{WithStringIfInvalid("INVALID")}},
 		{name: "explicit_query_dict_no_request", src: "{% querystring my_query_dict a=2 %}", data: map[string]any{"my_query_dict": qd("a=1&b=2")}, want: "?a=2&amp;b=2"},
 		{name: "no_request_no_query_dict", src: "{% querystring %}", err: "'Context' object has no attribute 'request'"},
 		// Django 6: None items of a list are dropped; a list of only None

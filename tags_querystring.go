@@ -98,15 +98,21 @@ func (n *querystringNode) render(s *state) error {
 		}
 	}
 	for _, a := range n.args {
-		v, err := a.fe.resolve(s, false)
-		if err != nil {
-			return s.wrapErr(n.pos, err)
-		}
-		if isUndefined(v) && a.reqBase != nil {
+		// x.GET of an *http.Request (which has no GET attribute) is its
+		// query; resolved first so that string_if_invalid does not stand in
+		// for it.
+		var v any
+		if a.reqBase != nil {
 			if base, err := a.reqBase.resolve(s); err == nil {
 				if q, ok := qsRequestQuery(base); ok {
 					v = q
 				}
+			}
+		}
+		if v == nil {
+			var err error
+			if v, err = a.fe.resolve(s, false); err != nil {
+				return s.wrapErr(n.pos, err)
 			}
 		}
 		if isUndefined(v) {
