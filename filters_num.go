@@ -251,12 +251,6 @@ func bounded(s *state, out string) (any, error) {
 	return out, nil
 }
 
-// asTime returns v as a time when it is a time.Time (or a pointer to one).
-func asTime(v any) (time.Time, bool) {
-	t, ok := indirect(v).(time.Time)
-	return t, ok
-}
-
 // filterDate formats a time with a Django date format (default
 // DATE_FORMAT), in the engine's time zone. Anything but a time gives "".
 func filterDate(s *state, in, arg any) (any, error) {
