@@ -56,10 +56,13 @@ type bridgeReq struct {
 	Libraries  []string          `json:"libraries"`
 	Invalid    string            `json:"invalid"`
 	Autoescape *bool             `json:"autoescape"`
-	Op         string            `json:"op"` // "compile", "render", "string"
-	Name       string            `json:"name"`
-	Src        string            `json:"src"`
-	Context    json.RawMessage   `json:"context"`
+	// Language is the active language when it is not the default (null:
+	// translation deactivated).
+	Language *json.RawMessage `json:"language"`
+	Op       string           `json:"op"` // "compile", "render", "string"
+	Name     string           `json:"name"`
+	Src      string           `json:"src"`
+	Context  json.RawMessage  `json:"context"`
 }
 
 type bridgeErr struct {
@@ -130,6 +133,15 @@ func bridgeHandle(line []byte) (resp bridgeResp) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if req.Language != nil {
+		var lang *string
+		json.Unmarshal(*req.Language, &lang)
+		if lang == nil {
+			ctx = runnel.WithoutTranslation(ctx)
+		} else {
+			ctx = runnel.WithLanguage(ctx, *lang)
+		}
+	}
 	got, err := tmpl.RenderString(ctx, data)
 	if err != nil {
 		return bridgeResp{Out: got, Err: classify("render", err)}
@@ -248,9 +260,28 @@ func convertTagged(e *runnel.Engine, tag string, val any) (any, error) {
 	case "$template": // a Template made by engine.from_string
 		return e.Parse("<string>", val.(string))
 	case "$naive":
-		return time.Parse("2006-01-02T15:04:05.999999999", val.(string))
+		t, err := time.Parse("2006-01-02T15:04:05.999999999", val.(string))
+		return runnel.Naive(t), err
 	case "$date":
-		return time.Parse("2006-01-02", val.(string))
+		t, err := time.Parse("2006-01-02", val.(string))
+		return runnel.DateOf(t), err
+	case "$time": // [hour, minute, second, microsecond]
+		p := val.([]any)
+		n := func(i int) int { x, _ := p[i].(json.Number).Int64(); return int(x) }
+		return runnel.TimeOfDay{Hour: n(0), Minute: n(1), Second: n(2), Microsecond: n(3)}, nil
+	case "$decimal":
+		return runnel.ParseDecimal(val.(string))
+	case "$tuple":
+		items := val.([]any)
+		out := make(runnel.Tuple, len(items))
+		for i, x := range items {
+			c, err := convert(e, x)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
 	case "$obj":
 		if o, ok := runnel.BridgeObject(val.(string)); ok {
 			return o, nil

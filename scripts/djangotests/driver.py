@@ -138,14 +138,14 @@ def encode(v):
         return v
     if isinstance(v, decimal.Decimal):
         FLAGS.add("Decimal")
-        raise Unsupported("Decimal")
+        return {"$decimal": str(v)}
     if type(v) is str:
         return v
     if isinstance(v, str):
         raise Unsupported("str subclass %s" % type(v).__name__)
     if isinstance(v, tuple):
         FLAGS.add("tuple")
-        return [encode(x) for x in v]
+        return {"$tuple": [encode(x) for x in v]}
     if isinstance(v, list):
         return [encode(x) for x in v]
     if isinstance(v, dict):
@@ -161,6 +161,9 @@ def encode(v):
     if isinstance(v, datetime.date):
         FLAGS.add("date")
         return {"$date": v.isoformat()}
+    if isinstance(v, datetime.time) and v.tzinfo is None:
+        FLAGS.add("time")
+        return {"$time": [v.hour, v.minute, v.second, v.microsecond]}
     if isinstance(v, HttpRequest):
         return {"$request": v.get_full_path()}
     if isinstance(v, QueryDict):
@@ -227,6 +230,14 @@ class ProxyEngine:
             req = self._req(op="render", name=name, context=ctx)
         if not autoescape:
             req["autoescape"] = False
+        # The active language (translation.override): runnel formats
+        # dates and numbers with its formats; there are no catalogs.
+        from django.utils import translation
+        lang = translation.get_language()
+        if lang is None:
+            req["language"] = None
+        elif lang != "en-us":
+            req["language"] = lang
         resp = BRIDGE_PROC.call(req)
         if resp.get("err"):
             raise_for(resp["err"])
