@@ -36,6 +36,10 @@ func TestDjangoBridge(t *testing.T) {
 	}
 	in := bufio.NewReader(os.Stdin)
 	out := bufio.NewWriter(os.Stdout)
+	bridgeIO = struct {
+		in  *bufio.Reader
+		out *bufio.Writer
+	}{in, out}
 	for {
 		line, err := in.ReadBytes('\n')
 		if len(bytes.TrimSpace(line)) > 0 {
@@ -56,6 +60,9 @@ type bridgeReq struct {
 	Libraries  []string          `json:"libraries"`
 	Invalid    string            `json:"invalid"`
 	Autoescape *bool             `json:"autoescape"`
+	// URLConf: Django has a ROOT_URLCONF; {% url %} reverses through the
+	// driver.
+	URLConf bool `json:"urlconf"`
 	// Language is the active language when it is not the default (null:
 	// translation deactivated).
 	Language *json.RawMessage `json:"language"`
@@ -69,6 +76,54 @@ type bridgeErr struct {
 	Phase string `json:"phase"` // compile, render, data
 	Kind  string `json:"kind"`  // syntax, notfound, other
 	Msg   string `json:"msg"`
+}
+
+// bridgeIO is the driver's pipe, for the calls back into Python that a
+// render makes ({% url %} reverses names with Django's own URL conf).
+var bridgeIO struct {
+	in  *bufio.Reader
+	out *bufio.Writer
+}
+
+// bridgeReverse asks the driver to reverse a URL name with Django's
+// reverse(): a {"reverse": …} line out, one JSON answer line back.
+func bridgeReverse(_ context.Context, name string, args []any, kwargs map[string]any) (string, error) {
+	enc := func(v any) any {
+		switch x := v.(type) {
+		case string, int, int64, float64, bool, nil:
+			return x
+		case runnel.SafeString:
+			return string(x)
+		}
+		return runnel.ToString(v)
+	}
+	ea := make([]any, len(args))
+	for i, a := range args {
+		ea[i] = enc(a)
+	}
+	ek := map[string]any{}
+	for k, v := range kwargs {
+		ek[k] = enc(v)
+	}
+	b, _ := json.Marshal(map[string]any{"reverse": map[string]any{"name": name, "args": ea, "kwargs": ek}})
+	bridgeIO.out.Write(b)
+	bridgeIO.out.WriteByte('\n')
+	bridgeIO.out.Flush()
+	line, err := bridgeIO.in.ReadBytes('\n')
+	if err != nil {
+		return "", err
+	}
+	var ans struct {
+		URL string `json:"url"`
+		Err string `json:"err"`
+	}
+	if err := json.Unmarshal(line, &ans); err != nil {
+		return "", err
+	}
+	if ans.Err != "" {
+		return "", errors.New(ans.Err)
+	}
+	return ans.URL, nil
 }
 
 type bridgeResp struct {
@@ -106,6 +161,9 @@ func bridgeHandle(line []byte) (resp bridgeResp) {
 	}
 	if req.Autoescape != nil && !*req.Autoescape {
 		opts = append(opts, runnel.WithAutoescape(false))
+	}
+	if req.URLConf && bridgeIO.out != nil {
+		opts = append(opts, runnel.WithURLResolver(bridgeReverse))
 	}
 	e := runnel.New(fsys, opts...)
 	var tmpl *runnel.Template

@@ -55,6 +55,7 @@ from django.template import (  # noqa: E402
     VariableDoesNotExist,
 )
 from django.http import HttpRequest, QueryDict  # noqa: E402
+from django.urls import NoReverseMatch  # noqa: E402
 from django.utils.functional import Promise  # noqa: E402
 from django.utils.safestring import SafeData, mark_safe  # noqa: E402
 
@@ -76,6 +77,7 @@ class BridgeError(
     ZeroDivisionError,
     RuntimeError,
     AttributeError,
+    NoReverseMatch,
 ):
     """An error runnel returned. It is every exception class Django's tests
     expect, as runnel's error kinds are not what is measured here; kind and
@@ -93,6 +95,19 @@ class BridgeError(
 
     def __str__(self):
         return self.msg
+
+
+def reverse_for(r):
+    """Django's reverse() of a {% url %} in the bridge, with the test's URL
+    conf (ROOT_URLCONF, set by the test class's override_settings)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return {"url": reverse(r["name"], args=r["args"], kwargs=r["kwargs"])}
+    except NoReverseMatch as e:
+        return {"err": str(e)}
+    except Exception as e:  # a resolver error of another kind
+        return {"err": "%s: %s" % (type(e).__name__, e)}
 
 
 class Bridge:
@@ -115,7 +130,12 @@ class Bridge:
             if not line:
                 raise RuntimeError("bridge died")
             if line.startswith("{"):
-                return json.loads(line)
+                msg = json.loads(line)
+                if "reverse" in msg:
+                    self.p.stdin.write(json.dumps(reverse_for(msg["reverse"])) + "\n")
+                    self.p.stdin.flush()
+                    continue
+                return msg
 
 
 BRIDGE_PROC = None
@@ -230,6 +250,9 @@ class ProxyEngine:
             req = self._req(op="render", name=name, context=ctx)
         if not autoescape:
             req["autoescape"] = False
+        from django.conf import settings as djsettings
+        if getattr(djsettings, "ROOT_URLCONF", None):
+            req["urlconf"] = True
         # The active language (translation.override): runnel formats
         # dates and numbers with its formats; there are no catalogs.
         from django.utils import translation
