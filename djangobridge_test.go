@@ -63,6 +63,12 @@ type bridgeReq struct {
 	// URLConf: Django has a ROOT_URLCONF; {% url %} reverses through the
 	// driver.
 	URLConf bool `json:"urlconf"`
+	// Settings are Django's settings that runnel has options for.
+	Settings struct {
+		Debug     bool   `json:"DEBUG"`
+		StaticURL string `json:"STATIC_URL"`
+		MediaURL  string `json:"MEDIA_URL"`
+	} `json:"settings"`
 	// Language is the active language when it is not the default (null:
 	// translation deactivated).
 	Language *json.RawMessage `json:"language"`
@@ -161,6 +167,16 @@ func bridgeHandle(line []byte) (resp bridgeResp) {
 	}
 	if req.Autoescape != nil && !*req.Autoescape {
 		opts = append(opts, runnel.WithAutoescape(false))
+	}
+	if req.Settings.Debug {
+		opts = append(opts, runnel.WithDebug())
+	}
+	if s := req.Settings; s.StaticURL != "" || s.MediaURL != "" {
+		for _, name := range req.Libraries {
+			if name == "static" {
+				opts = append(opts, runnel.WithLibrary("static", static.Library(static.Options{StaticURL: s.StaticURL, MediaURL: s.MediaURL})))
+			}
+		}
 	}
 	if req.URLConf && bridgeIO.out != nil {
 		opts = append(opts, runnel.WithURLResolver(bridgeReverse))

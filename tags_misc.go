@@ -666,8 +666,9 @@ func (csrfTokenNode) render(s *state) error {
 
 // debugNode is {% debug %}: when the engine's debug output is enabled, an
 // escaped dump of the context in the layout of Django's (Python reprs of the
-// context's dicts, innermost first, then the data and the builtins), without
-// Django's trailing dump of the loaded Python modules.
+// context's dicts, innermost first, then the data and the builtins), and
+// where Django dumps the loaded Python modules after a blank line, an empty
+// dict: runnel has no modules to show.
 type debugNode struct{}
 
 // render writes the dump when the engine's debug output is on.
@@ -688,7 +689,7 @@ func (debugNode) render(s *state) error {
 	case s.data != nil:
 		fmt.Fprintf(&b, "%+v", indirect(s.data))
 	}
-	b.WriteString("{'False': False, 'None': None, 'True': True}")
+	b.WriteString("{'False': False, 'None': None, 'True': True}\n\n{}")
 	s.out.writeEscaped(b.String())
 	return nil
 }

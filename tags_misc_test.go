@@ -555,9 +555,9 @@ func TestDebugTag(t *testing.T) {
 	debugOn := func(e *Engine) { e.debugTag = true }
 	runCases(t, []tcase{
 		{name: "off", src: "{% debug %}", data: map[string]any{"a": 1}, want: ""},
-		{name: "plain", src: "{% debug %}", data: map[string]any{"a": 1}, opts: []Option{debugOn}, want: "{&#x27;a&#x27;: 1}{&#x27;False&#x27;: False, &#x27;None&#x27;: None, &#x27;True&#x27;: True}"},
-		{name: "script", src: "{% debug %}", data: map[string]any{"frag": "<script>"}, opts: []Option{debugOn}, want: "{&#x27;frag&#x27;: &#x27;&lt;script&gt;&#x27;}{&#x27;False&#x27;: False, &#x27;None&#x27;: None, &#x27;True&#x27;: True}"},
-		{name: "scopes", src: "{% with b=x %}{% debug %}{% endwith %}", data: map[string]any{"x": 2}, opts: []Option{debugOn}, want: "{&#x27;b&#x27;: 2}{&#x27;x&#x27;: 2}{&#x27;False&#x27;: False, &#x27;None&#x27;: None, &#x27;True&#x27;: True}"},
+		{name: "plain", src: "{% debug %}", data: map[string]any{"a": 1}, opts: []Option{debugOn}, want: "{&#x27;a&#x27;: 1}{&#x27;False&#x27;: False, &#x27;None&#x27;: None, &#x27;True&#x27;: True}\n\n{}"},
+		{name: "script", src: "{% debug %}", data: map[string]any{"frag": "<script>"}, opts: []Option{debugOn}, want: "{&#x27;frag&#x27;: &#x27;&lt;script&gt;&#x27;}{&#x27;False&#x27;: False, &#x27;None&#x27;: None, &#x27;True&#x27;: True}\n\n{}"},
+		{name: "scopes", src: "{% with b=x %}{% debug %}{% endwith %}", data: map[string]any{"x": 2}, opts: []Option{debugOn}, want: "{&#x27;b&#x27;: 2}{&#x27;x&#x27;: 2}{&#x27;False&#x27;: False, &#x27;None&#x27;: None, &#x27;True&#x27;: True}\n\n{}"},
 	})
 }
 

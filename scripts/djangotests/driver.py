@@ -47,6 +47,13 @@ settings.configure(
     ROOT_URLCONF="template_tests.urls",
 )
 django.setup()
+# Django's test runner runs with the process's time zone set to TIME_ZONE
+# (Settings does that when USE_TZ is off; settings.configure does not), and
+# so does the bridge (its TZ).
+os.environ["TZ"] = settings.TIME_ZONE
+import time as _time  # noqa: E402
+
+_time.tzset()
 
 from django.template import (  # noqa: E402
     Context,
@@ -112,7 +119,7 @@ def reverse_for(r):
 
 class Bridge:
     def __init__(self):
-        env = dict(os.environ, DJANGO_BRIDGE="1")
+        env = dict(os.environ, DJANGO_BRIDGE="1", TZ=settings.TIME_ZONE)
         self.p = subprocess.Popen(
             [BRIDGE, "-test.run", "^TestDjangoBridge$"],
             stdin=subprocess.PIPE,
@@ -253,6 +260,13 @@ class ProxyEngine:
         from django.conf import settings as djsettings
         if getattr(djsettings, "ROOT_URLCONF", None):
             req["urlconf"] = True
+        # The settings runnel has options for (TIME_ZONE is the bridge
+        # process's TZ, as Django sets the process's when USE_TZ is off).
+        req["settings"] = {
+            "DEBUG": bool(djsettings.DEBUG),
+            "STATIC_URL": djsettings.STATIC_URL or "",
+            "MEDIA_URL": djsettings.MEDIA_URL or "",
+        }
         # The active language (translation.override): runnel formats
         # dates and numbers with its formats; there are no catalogs.
         from django.utils import translation
