@@ -534,21 +534,9 @@ func daysIn(year int, month time.Month) int {
 // 2008-01-02T10:30:00.000123+02:00, the fraction only when there are
 // microseconds.
 func appendISO(dst []byte, t time.Time) []byte {
-	dst = appendPad(dst, t.Year(), 4)
-	dst = append(dst, '-')
-	dst = append2(dst, int(t.Month()))
-	dst = append(dst, '-')
-	dst = append2(dst, t.Day())
+	dst = appendDate(dst, t)
 	dst = append(dst, 'T')
-	dst = append2(dst, t.Hour())
-	dst = append(dst, ':')
-	dst = append2(dst, t.Minute())
-	dst = append(dst, ':')
-	dst = append2(dst, t.Second())
-	if us := micro(t); us != 0 {
-		dst = append(dst, '.')
-		dst = appendPad(dst, us, 6)
-	}
+	dst = appendClock(dst, t)
 	_, off := t.Zone()
 	return AppendOffset(dst, off, true)
 }
