@@ -408,8 +408,17 @@ func (s *state) itemStreamOf(v any) *itemStream {
 	case *lateSeq:
 		key = x
 	default:
-		if _, ok := isChan(v); ok {
-			key = v
+		// Only channels and functions (iterators) are late sequences:
+		// any other kind (a typed slice, a struct, a map) is answered
+		// without the reflection the checks below do.
+		switch reflect.TypeOf(v).Kind() {
+		case reflect.Chan:
+			if _, ok := isChan(v); ok {
+				key = v
+			}
+		case reflect.Func:
+		default:
+			return nil
 		}
 	}
 	if key != nil {
