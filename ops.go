@@ -19,6 +19,18 @@ func pyEqual(a, b any) bool { return pyEqualAt(a, b, 0) }
 // equal to itself without comparing its items (so a list that contains
 // itself compares); past maxValueDepth, lists are unequal.
 func pyEqualAt(a, b any, depth int) bool {
+	// The common comparisons, a text or an int with one of its own type
+	// (often a literal), without the general conversions below.
+	switch x := a.(type) {
+	case string:
+		if y, ok := b.(string); ok {
+			return x == y
+		}
+	case int:
+		if y, ok := b.(int); ok {
+			return x == y
+		}
+	}
 	a, b = indirect(a), indirect(b)
 	if isUndefined(a) {
 		a = nil
