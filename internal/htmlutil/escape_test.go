@@ -75,3 +75,21 @@ func TestLowerASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapeEveryByte: the table escapes exactly Django's five characters.
+func TestEscapeEveryByte(t *testing.T) {
+	want := map[byte]string{'<': "&lt;", '>': "&gt;", '&': "&amp;", '"': "&quot;", '\'': "&#x27;"}
+	for c := 0; c < 256; c++ {
+		s := string([]byte{'a', byte(c), 'b'})
+		w, ok := want[byte(c)]
+		if !ok {
+			w = string([]byte{byte(c)})
+		}
+		if got := string(AppendEscape(nil, s)); got != "a"+w+"b" {
+			t.Errorf("byte %#x: %q", c, got)
+		}
+		if got := Escape(s); got != "a"+w+"b" {
+			t.Errorf("Escape byte %#x: %q", c, got)
+		}
+	}
+}
