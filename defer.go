@@ -285,41 +285,46 @@ func (s *state) fork() *state {
 	}
 	f.out = &f.main
 	f.api.s = f
-	loops := map[*forLoop]*forLoop{}
-	var copyLoop func(l *forLoop) *forLoop
-	copyLoop = func(l *forLoop) *forLoop {
-		if l == nil {
-			return nil
-		}
-		if c, ok := loops[l]; ok {
-			return c
-		}
-		c := &forLoop{counter0: l.counter0, length: l.length}
-		if l.stream != nil && l.length < 0 {
-			if n, ok := l.knownLength(); ok {
-				c.length = n
-			}
-		}
-		loops[l] = c
-		c.parent = copyLoop(l.parent)
-		return c
-	}
+	var lc loopCopier
 	f.scope = make([]binding, len(s.scope))
 	for i, b := range s.scope {
 		if l, ok := b.val.(*forLoop); ok {
-			b.val = copyLoop(l)
+			b.val = lc.copy(l)
 		}
 		f.scope[i] = b
 	}
-	f.loop = copyLoop(s.loop)
+	f.loop = lc.copy(s.loop)
 	if s.blocks != nil {
-		bc := &blockContext{names: append([]string(nil), s.blocks.names...)}
-		for _, st := range s.blocks.stacks[:len(s.blocks.names)] {
-			bc.stacks = append(bc.stacks, append([]*blockNode(nil), st...))
-		}
-		f.blocks = bc
+		f.blocks = s.blocks.clone()
 	}
 	return f
+}
+
+// loopCopier copies the forloop values of a state for its fork, each loop
+// once (the scope and the parents of other loops share them). Loops nest a
+// few deep, so the copies are kept in a list, not a map.
+type loopCopier struct {
+	from, to []*forLoop
+}
+
+func (lc *loopCopier) copy(l *forLoop) *forLoop {
+	if l == nil {
+		return nil
+	}
+	for i, x := range lc.from {
+		if x == l {
+			return lc.to[i]
+		}
+	}
+	c := &forLoop{counter0: l.counter0, length: l.length}
+	if l.stream != nil && l.length < 0 {
+		if n, ok := l.knownLength(); ok {
+			c.length = n
+		}
+	}
+	lc.from, lc.to = append(lc.from, l), append(lc.to, c)
+	c.parent = lc.copy(l.parent)
+	return c
 }
 
 // captureFunc runs fn with output captured.

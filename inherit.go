@@ -74,6 +74,26 @@ func (bc *blockContext) index(name string) int {
 	return -1
 }
 
+// clone copies the context's blocks for a fork (an out-of-order section):
+// the stacks share one new array, each capped at its own length, so that
+// a push in one reallocates instead of writing into the next.
+func (bc *blockContext) clone() *blockContext {
+	c := &blockContext{names: append([]string(nil), bc.names...)}
+	stacks := bc.stacks[:len(bc.names)]
+	n := 0
+	for _, st := range stacks {
+		n += len(st)
+	}
+	flat := make([]*blockNode, 0, n)
+	c.stacks = make([][]*blockNode, len(stacks))
+	for i, st := range stacks {
+		start := len(flat)
+		flat = append(flat, st...)
+		c.stacks[i] = flat[start:len(flat):len(flat)]
+	}
+	return c
+}
+
 // reset empties the context, keeping its storage for the next render.
 func (bc *blockContext) reset() {
 	for i := range bc.stacks {
