@@ -137,6 +137,8 @@ func (s *state) reset() {
 	s.mode, s.nonce, s.scriptOnly, s.recover, s.stream, s.html, s.onError = InOrder, "", false, false, nil, hData, nil
 	s.main.dst, s.main.err, s.main.wrote, s.main.dirty, s.main.flusher = nil, nil, false, false, nil
 	s.main.next, s.main.max, s.main.limit, s.main.total, s.main.done = 0, 0, 0, 0, nil
+	clear(s.main.recs) // a render that panicked inside Renderer.Record
+	s.main.recs = s.main.recs[:0]
 	s.bud, s.budLoaded, s.steps, s.stepsOK, s.ticks, s.limitShown = nil, false, 0, 0, 0, false
 	s.streams = nil
 	clear(s.preluded)

@@ -158,3 +158,28 @@ func mustLoc(t *testing.T, name string) *time.Location {
 	}
 	return loc
 }
+
+// TestRecordPanicDoesNotOutliveRender: a panic inside a recorded body
+// ends the render with an error, and the pooled state keeps no recording
+// for the next render.
+func TestRecordPanicDoesNotOutliveRender(t *testing.T) {
+	lib := NewLibrary().
+		Tag("rec", TagSpec{End: "endrec"}, func(p *TagParser) (Node, error) {
+			body, err := p.Branches()[0].Body()
+			if err != nil {
+				return nil, err
+			}
+			return nodeFunc(func(r *Renderer) error { _, _, err := r.Record(body, 0); return err }), nil
+		}).
+		SimpleTag("boom", func() string { panic("boom") })
+	e := New(nil, WithLibrary("t", lib))
+	if _, err := e.MustParse("p", "{% load t %}{% rec %}a{% boom %}{% endrec %}").RenderString(context.Background(), nil); err == nil {
+		t.Fatal("no error")
+	}
+	s := &state{}
+	s.main.record(0)
+	s.reset()
+	if len(s.main.recs) != 0 {
+		t.Fatalf("reset kept %d recordings", len(s.main.recs))
+	}
+}
