@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unsafe"
 
 	"github.com/runnelhq/runnel/internal/pystr"
 )
@@ -35,6 +36,101 @@ type lookupStep struct {
 	idx   int
 	isIdx bool
 	cache atomic.Pointer[stepCache]
+	// field is the site's fast path: once the key was found as a plain
+	// field of a struct reached through a pointer, later lookups on a
+	// pointer of the same type read the field at its offset, without
+	// walking the value with reflection.
+	field atomic.Pointer[fieldSite]
+}
+
+// fieldSite is how one lookup site reads a field: the pointer type it was
+// found on, the field's offset in the struct (every step of the path is
+// inside the struct, no embedded pointer), and how the field is handed out.
+type fieldSite struct {
+	typ  reflect.Type // *T
+	off  uintptr
+	kind fieldKind
+	ft   reflect.Type // the field's type
+}
+
+type fieldKind uint8
+
+const (
+	fieldString fieldKind = iota // *string
+	fieldInt                     // *int
+	fieldInt64                   // *int64
+	fieldFloat64                 // *float64
+	fieldBool                    // *bool
+	fieldAddr                    // a pointer to the field (structs, slices)
+	fieldValue                   // the field's value
+)
+
+// get reads the field from v, which has the site's type; ok is false for a
+// nil pointer (left to the general path).
+func (f *fieldSite) get(v any) (any, bool) {
+	p := reflect.ValueOf(v).UnsafePointer()
+	if p == nil {
+		return nil, false
+	}
+	fp := unsafe.Add(p, f.off)
+	switch f.kind {
+	case fieldString:
+		return (*string)(fp), true
+	case fieldInt:
+		return (*int)(fp), true
+	case fieldInt64:
+		return (*int64)(fp), true
+	case fieldFloat64:
+		return (*float64)(fp), true
+	case fieldBool:
+		return (*bool)(fp), true
+	case fieldAddr:
+		return reflect.NewAt(f.ft, fp).Interface(), true
+	}
+	return reflect.NewAt(f.ft, fp).Elem().Interface(), true
+}
+
+// newFieldSite returns the fast path for member m of struct type t reached
+// through pointer type pt, or nil when the field is not at a fixed offset
+// (behind an embedded pointer) or is of a kind the general path must see
+// (functions, channels and interfaces may hold late or callable values).
+func newFieldSite(pt, t reflect.Type, m *member) *fieldSite {
+	if m == nil || m.method >= 0 {
+		return nil
+	}
+	var off uintptr
+	st := t
+	for i, idx := range m.field {
+		f := st.Field(idx)
+		off += f.Offset
+		if i < len(m.field)-1 {
+			if f.Type.Kind() != reflect.Struct {
+				return nil
+			}
+			st = f.Type
+		}
+	}
+	fs := &fieldSite{typ: pt, off: off, ft: m.typ}
+	basic := m.typ.PkgPath() == ""
+	switch k := m.kind; {
+	case k == reflect.String && basic:
+		fs.kind = fieldString
+	case k == reflect.Int && basic:
+		fs.kind = fieldInt
+	case k == reflect.Int64 && basic:
+		fs.kind = fieldInt64
+	case k == reflect.Float64 && basic:
+		fs.kind = fieldFloat64
+	case k == reflect.Bool && basic:
+		fs.kind = fieldBool
+	case k == reflect.Struct || k == reflect.Slice:
+		fs.kind = fieldAddr
+	case k == reflect.Func || k == reflect.Chan || k == reflect.Interface:
+		return nil
+	default:
+		fs.kind = fieldValue
+	}
+	return fs
 }
 
 type stepCache struct {
@@ -153,7 +249,8 @@ func (s *state) lookupRoot(name string, st *lookupStep) (any, bool) {
 // an error. A function that needs other arguments is left uncalled.
 func (s *state) call(v any) (any, error) {
 	switch x := v.(type) {
-	case nil, string, *string, SafeString, int, int64, float64, bool, map[string]any, []any:
+	case nil, string, *string, SafeString, int, int64, float64, bool, map[string]any, []any,
+		*int, *int64, *float64, *bool:
 		return v, nil
 	case func() any:
 		return x(), nil
@@ -163,8 +260,11 @@ func (s *state) call(v any) (any, error) {
 		return s.await(x.lateCore())
 	}
 	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Func || rv.IsNil() {
+	if rv.Kind() != reflect.Func {
 		return v, nil
+	}
+	if rv.IsNil() {
+		return nil, nil // a nil function is None, as an unset attribute
 	}
 	return s.callFunc(rv, v)
 }
@@ -285,6 +385,11 @@ func snakeCase(name string) string {
 // as a mapping key, then as an attribute (field or method), then as a list
 // index.
 func (s *state) getAttr(v any, st *lookupStep) (any, bool, error) {
+	if f := st.field.Load(); f != nil && reflect.TypeOf(v) == f.typ {
+		if r, ok := f.get(v); ok {
+			return r, true, nil
+		}
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		if r, ok := x[st.key]; ok {
@@ -419,6 +524,14 @@ func (s *state) reflectAttr(rv reflect.Value, orig any, st *lookupStep) (any, bo
 		}
 		e := rv.Elem()
 		if e.Kind() == reflect.Struct {
+			if orig != nil && st.field.Load() == nil {
+				// The site's first struct pointer: learn its fast path.
+				if t := e.Type(); reflect.TypeOf(orig) == rv.Type() {
+					if fs := newFieldSite(rv.Type(), t, infoFor(t).members[st.key]); fs != nil {
+						st.field.CompareAndSwap(nil, fs)
+					}
+				}
+			}
 			return s.structAttr(e, rv, st)
 		}
 		if e.Kind() == reflect.Pointer || e.Kind() == reflect.Interface {

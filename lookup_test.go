@@ -1,0 +1,110 @@
+package runnel
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+type siteInner struct {
+	Deep string
+	N    int
+}
+
+type siteOuter struct {
+	Pad   [3]byte
+	Name  string
+	Count int
+	Big   int64
+	Ratio float64
+	OK    bool
+	Color siteColor
+	When  time.Time
+	Tags  []string
+	siteInner
+	*sitePtr
+	Fn   func() string
+	Any  any
+	Next *siteOuter
+}
+
+type sitePtr struct{ Behind string }
+
+type siteColor string
+
+type siteOther struct {
+	X    int
+	Name string
+}
+
+// TestFieldSiteFastPath: a lookup site that learned a struct field's offset
+// reads the same values as the general path, for every kind of field, after
+// the data's type changes under it, through nil pointers, and concurrently.
+func TestFieldSiteFastPath(t *testing.T) {
+	src := `{{ v.Name }}|{{ v.Count }}|{{ v.Big }}|{{ v.Ratio }}|{{ v.OK }}|{{ v.Color }}|` +
+		`{{ v.When|date:"Y" }}|{{ v.Tags|join:"," }}|{{ v.Deep }}|{{ v.N }}|{{ v.Behind }}|` +
+		`{{ v.Fn }}|{{ v.Any }}|{{ v.Next.Name }}|{{ v.name }}|{% for t in v.Tags %}{{ t }}{% endfor %}`
+	e := New(fstest.MapFS{"t.html": {Data: []byte(src)}})
+	tmpl, err := e.Template("t.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := &siteOuter{
+		Name: "a<b", Count: 3, Big: 1 << 40, Ratio: 1.5, OK: true, Color: "red",
+		When: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), Tags: []string{"x", "y"},
+		siteInner: siteInner{Deep: "deep", N: 7}, sitePtr: &sitePtr{Behind: "behind"},
+		Fn: func() string { return "called" }, Any: "any",
+		Next: &siteOuter{Name: "next"},
+	}
+	want := `a&lt;b|3|1099511627776|1.5|True|red|2024|x,y|deep|7|behind|called|any|next|a&lt;b|xy`
+	// Twice: the first render learns the sites, the second uses them.
+	for i := range 2 {
+		got, err := tmpl.RenderString(context.Background(), map[string]any{"v": full})
+		if err != nil || got != want {
+			t.Fatalf("render %d: %q, %v; want %q", i, got, err, want)
+		}
+	}
+	// The same sites see another type, a nil pointer of the learned type,
+	// a struct with a nil embedded pointer, and a struct value.
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{&siteOther{X: 1, Name: "other"}, "other" + strings.Repeat("|", 14) + "other|"},
+		{(*siteOuter)(nil), strings.Repeat("|", 15)},
+		{&siteOuter{Name: "n"}, `n|0|0|0.0|False||0001|||0||None|None||n|`},
+		{siteOuter{Name: "val"}, `val|0|0|0.0|False||0001|||0||None|None||val|`},
+		{full, want},
+	} {
+		got, err := tmpl.RenderString(context.Background(), map[string]any{"v": c.v})
+		if err != nil || got != c.want {
+			t.Errorf("%T: %q, %v; want %q", c.v, got, err, c.want)
+		}
+	}
+	// Concurrent renders of fresh sites (run with -race).
+	tmpl2, err := New(fstest.MapFS{"t.html": {Data: []byte(src)}}).Template("t.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			v := any(full)
+			w := want
+			if i%2 == 1 {
+				v, w = &siteOther{Name: "o"}, "o"+strings.Repeat("|", 14)+"o|"
+			}
+			for range 50 {
+				got, err := tmpl2.RenderString(context.Background(), map[string]any{"v": v})
+				if err != nil || got != w {
+					t.Errorf("concurrent: %q, %v; want %q", got, err, w)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
