@@ -56,13 +56,13 @@ type fieldSite struct {
 type fieldKind uint8
 
 const (
-	fieldString fieldKind = iota // *string
-	fieldInt                     // *int
-	fieldInt64                   // *int64
-	fieldFloat64                 // *float64
-	fieldBool                    // *bool
-	fieldAddr                    // a pointer to the field (structs, slices)
-	fieldValue                   // the field's value
+	fieldString  fieldKind = iota // *string
+	fieldInt                      // *int
+	fieldInt64                    // *int64
+	fieldFloat64                  // *float64
+	fieldBool                     // *bool
+	fieldAddr                     // a pointer to the field (structs, slices)
+	fieldValue                    // the field's value
 )
 
 // get reads the field from v, which has the site's type; ok is false for a
