@@ -425,6 +425,7 @@ func (c *compiler) varRef(v *syntax.Variable) *varRef {
 	c.useRef(v.Lookups)
 	r.name = v.Lookups[0]
 	r.root.init(r.name)
+	r.root.slot = rootSlotOf(r.name)
 	r.steps = make([]lookupStep, len(v.Lookups)-1)
 	for i, k := range v.Lookups[1:] {
 		r.steps[i].init(k)

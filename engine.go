@@ -62,8 +62,11 @@ type Engine struct {
 	allow           *allowSets // nil: every tag, filter and library
 	noFlushWarned   sync.Map
 
-	mu       sync.RWMutex
-	cache    map[string]*cacheEntry    // by name (and skipped origins): the template found
+	mu sync.RWMutex
+	// cache holds the template found by name (and skipped origins), as
+	// *cacheEntry: read on every include and extends, so read without a
+	// lock.
+	cache    sync.Map
 	compiled map[originKey]*cacheEntry // by origin: the template compiled from it
 }
 
@@ -204,7 +207,6 @@ func New(fsys fs.FS, opts ...Option) *Engine {
 	e := &Engine{
 		autoescape:    true,
 		libs:          map[string]*Library{},
-		cache:         map[string]*cacheEntry{},
 		compiled:      map[originKey]*cacheEntry{},
 		errorFragment: `<p class="runnel-error">This part of the page could not be displayed.</p>`,
 		writeTimeout:  30 * time.Second,
@@ -361,7 +363,7 @@ func (t *Template) render(ctx context.Context, w io.Writer, data any, opts Strea
 	}
 	switch d := data.(type) {
 	case map[string]any:
-		s.dataMap = d
+		s.dataMap, s.rootGen = d, 1
 		if hasLate(d) {
 			s.streaming()
 			s.startLate(d)

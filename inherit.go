@@ -509,6 +509,7 @@ func (s *state) renderIncluded(pos syntax.Pos, t *Template, names []string, vals
 	mark := s.push()
 	if isolated {
 		s.data, s.dataMap, s.loop = nil, nil, nil
+		s.newRootGen()
 		s.scope = make([]binding, 0, len(names))
 		mark = 0
 	}
@@ -523,6 +524,9 @@ func (s *state) renderIncluded(pos syntax.Pos, t *Template, names []string, vals
 	}
 	s.blocks, s.rctx, s.loop = savedBlocks, savedRctx, savedLoop
 	s.data, s.dataMap = savedData, savedMap
+	if isolated {
+		s.newRootGen()
+	}
 	s.depth--
 	return err
 }

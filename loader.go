@@ -171,7 +171,7 @@ func (e *Engine) Loaders() []Loader { return append([]Loader(nil), e.loaders...)
 // next use. Templates already fetched stay usable.
 func (e *Engine) Reset() {
 	e.mu.Lock()
-	clear(e.cache)
+	e.cache.Clear()
 	clear(e.compiled)
 	e.mu.Unlock()
 }
@@ -238,10 +238,8 @@ func (e *TemplateDoesNotExistError) Is(target error) bool { return target == Err
 // cached under key unless in development mode.
 func (e *Engine) find(name, key string, skip []*Template) (*Template, error) {
 	if !e.dev {
-		e.mu.RLock()
-		ce := e.cache[key]
-		e.mu.RUnlock()
-		if ce != nil {
+		if ce, ok := e.cache.Load(key); ok {
+			ce := ce.(*cacheEntry)
 			return ce.t, ce.err
 		}
 	}
@@ -266,9 +264,7 @@ func (e *Engine) find(name, key string, skip []*Template) (*Template, error) {
 				continue
 			}
 			if !e.dev {
-				e.mu.Lock()
-				e.cache[key] = &cacheEntry{t: t, err: err}
-				e.mu.Unlock()
+				e.cache.Store(key, &cacheEntry{t: t, err: err})
 			}
 			return t, err
 		}

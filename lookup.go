@@ -35,6 +35,8 @@ type lookupStep struct {
 	key   string
 	idx   int
 	isIdx bool
+	// slot is, for a root name, its number in rootSlots plus one (0: none).
+	slot  int32
 	cache atomic.Pointer[stepCache]
 	// field is the site's fast path: once the key was found as a plain
 	// field of a struct reached through a pointer, later lookups on a
@@ -218,7 +220,21 @@ func (s *state) lookupRoot(name string, st *lookupStep) (any, bool) {
 		}
 	}
 	if s.dataMap != nil {
-		if v, ok := s.dataMap[name]; ok {
+		if st != nil && st.slot > 0 && s.rootGen != 0 {
+			// The data map does not change during a render: each name
+			// is looked up in it once.
+			if i := int(st.slot - 1); i < len(s.roots) && s.roots[i].gen == s.rootGen {
+				if r := &s.roots[i]; r.found {
+					return r.v, true
+				}
+			} else {
+				v, ok := s.dataMap[name]
+				s.setRoot(i, v, ok)
+				if ok {
+					return v, true
+				}
+			}
+		} else if v, ok := s.dataMap[name]; ok {
 			return v, true
 		}
 	} else if s.data != nil {
@@ -242,6 +258,60 @@ func (s *state) lookupRoot(name string, st *lookupStep) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// rootSlot is a name's value in the render's data map, found once: valid
+// while gen is the state's rootGen.
+type rootSlot struct {
+	gen   uint32
+	found bool
+	v     any
+}
+
+// maxRootSlots bounds the names given a slot (the rest are looked up in
+// the data map each time), so that a pooled state stays small.
+const maxRootSlots = 4096
+
+var rootNames struct {
+	sync.Mutex
+	ids map[string]int32
+}
+
+// rootSlotOf returns the slot number plus one for a root name, or 0 when
+// the slots are all given out.
+func rootSlotOf(name string) int32 {
+	rootNames.Lock()
+	defer rootNames.Unlock()
+	if id, ok := rootNames.ids[name]; ok {
+		return id
+	}
+	if len(rootNames.ids) >= maxRootSlots {
+		return 0
+	}
+	if rootNames.ids == nil {
+		rootNames.ids = map[string]int32{}
+	}
+	id := int32(len(rootNames.ids) + 1)
+	rootNames.ids[name] = id
+	return id
+}
+
+// setRoot records the data map's answer for slot i.
+func (s *state) setRoot(i int, v any, found bool) {
+	if i >= len(s.roots) {
+		s.roots = append(s.roots, make([]rootSlot, i+1-len(s.roots))...)
+	}
+	if s.roots[i].gen == 0 {
+		s.rootsUsed = append(s.rootsUsed, int32(i))
+	}
+	s.roots[i] = rootSlot{gen: s.rootGen, found: found, v: v}
+}
+
+// newRootGen forgets the slots' values: the data map changed.
+func (s *state) newRootGen() {
+	if s.rootGen != 0 {
+		s.rootGen++
+	}
 }
 
 // call calls v if it is a function Django would call: one taking no

@@ -108,3 +108,46 @@ func TestFieldSiteFastPath(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestRootSlots: a name's value is found in the data map once per render,
+// and never outlives what it was found in: a {% with %} or a loop shadows
+// it, an isolated include does not see it (and sees its own names), the
+// next render of the pooled state sees the next data.
+func TestRootSlots(t *testing.T) {
+	e := New(fstest.MapFS{
+		"p.html":  {Data: []byte(`{{ a }}|{% with a="w" %}{{ a }}{% endwith %}|{% for a in l %}{{ a }}{% endfor %}|{% include "i.html" only %}|{% include "i.html" with b="x" only %}|{% include "i.html" %}|{{ a }}{{ b }}`)},
+		"i.html":  {Data: []byte(`[{{ a }}{{ b }}]`)},
+		"p2.html": {Data: []byte(`{{ b }}{{ a }}`)},
+	})
+	p, err := e.Template("p.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := e.Template("p2.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		data map[string]any
+		want string
+	}{
+		{map[string]any{"a": "1", "l": []int{7, 8}}, `1|w|78|[]|[x]|[1]|1`},
+		{map[string]any{"a": "2", "b": "B"}, `2|w||[]|[x]|[2B]|2B`},
+		{map[string]any{"b": "3"}, `|w||[]|[x]|[3]|3`},
+	} {
+		got, err := p.RenderString(context.Background(), c.data)
+		if err != nil || got != c.want {
+			t.Errorf("%v: %q, %v; want %q", c.data, got, err, c.want)
+		}
+		got, err = p2.RenderString(context.Background(), c.data)
+		want := ""
+		for _, k := range []string{"b", "a"} {
+			if v, ok := c.data[k]; ok {
+				want += v.(string)
+			}
+		}
+		if err != nil || got != want {
+			t.Errorf("p2 %v: %q, %v; want %q", c.data, got, err, want)
+		}
+	}
+}

@@ -30,6 +30,19 @@ func pyEqualAt(a, b any, depth int) bool {
 		if y, ok := b.(int); ok {
 			return x == y
 		}
+	case *string: // a string field
+		if x != nil {
+			switch y := b.(type) {
+			case string:
+				return *x == y
+			case SafeString:
+				return *x == string(y)
+			}
+		}
+	case *int:
+		if y, ok := b.(int); ok && x != nil {
+			return *x == y
+		}
 	}
 	a, b = indirect(a), indirect(b)
 	if isUndefined(a) {

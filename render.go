@@ -29,14 +29,20 @@ type binding struct {
 // state is everything one render needs. It is pooled: a render allocates
 // nothing for its scope stack, buffer or render context once warm.
 type state struct {
-	ctx        context.Context
-	root       context.Context // the context the render was called with
-	page       context.Context // root with the page deadline, if there is one (else nil)
-	eng        *Engine
-	out        *output
-	main       output
-	data       any
-	dataMap    map[string]any
+	ctx     context.Context
+	root    context.Context // the context the render was called with
+	page    context.Context // root with the page deadline, if there is one (else nil)
+	eng     *Engine
+	out     *output
+	main    output
+	data    any
+	dataMap map[string]any
+	// roots are the data map's values by root name slot (lookup.go), for
+	// the main render (rootGen 0 turns them off: a section's fork);
+	// rootsUsed lists the slots set, to clear them when the render ends.
+	roots      []rootSlot
+	rootsUsed  []int32
+	rootGen    uint32
 	scope      []binding
 	autoescape bool
 	tmpl       *Template
@@ -120,6 +126,13 @@ func (s *state) reset() {
 	s.ctx, s.eng, s.data, s.dataMap, s.tmpl, s.rootTmpl, s.blocks, s.rctx, s.loop = nil, nil, nil, nil, nil, nil, nil, nil, nil
 	clear(s.scope)
 	s.scope = s.scope[:0]
+	for _, i := range s.rootsUsed {
+		s.roots[i] = rootSlot{}
+	}
+	s.rootsUsed, s.rootGen = s.rootsUsed[:0], 0
+	if len(s.roots) > 1024 && cap(s.rootsUsed) > 1024 {
+		s.roots, s.rootsUsed = nil, nil // a render used many names: do not pool them
+	}
 	s.depth, s.dataScope = 0, 0
 	// Forget the loops of this render (their items, streams and ifchanged
 	// state) so that a pooled state keeps no data alive.
