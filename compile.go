@@ -408,6 +408,7 @@ func (c *compiler) filterExprFrom(sfe *syntax.FilterExpr) (*filterExpr, error) {
 			fe.defaulted = true
 		}
 	}
+	fe.appLast = len(fe.filters) > 0 && fe.filters[len(fe.filters)-1].def.app != nil
 	return fe, nil
 }
 

@@ -30,6 +30,7 @@ func init() {
 	registerFilter("join", argRequired, true, filterJoin)
 	registerFilter("last", argNone, true, filterLast)
 	registerFilter("length", argNone, false, filterLength)
+	rawFilter("length", lengthRaw)
 	registerFilter("random", argNone, true, filterRandom)
 	registerFilter("slice", argRequired, true, filterSlice)
 	registerFilter("safeseq", argNone, true, filterSafeseq)
@@ -157,6 +158,25 @@ func filterLength(_ *state, in, _ any) (any, error) {
 		return 0, nil
 	}
 	return n, nil
+}
+
+// lengthRaw is length of text or a slice field, without boxing it.
+func lengthRaw(_ *state, in, _ any) (any, bool, error) {
+	switch x := in.(type) {
+	case *string:
+		if x != nil {
+			return utf8.RuneCountInString(*x), true, nil
+		}
+		return nil, false, nil
+	case interface{ Len() int }:
+		return nil, false, nil // the general path calls it
+	}
+	if rv := reflect.ValueOf(in); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		if e := rv.Elem(); e.Kind() == reflect.Slice || e.Kind() == reflect.Array {
+			return e.Len(), true, nil
+		}
+	}
+	return nil, false, nil
 }
 
 // filterRandom returns a random item, or "" for an empty sequence.

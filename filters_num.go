@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/runnelhq/runnel/internal/numberformat"
 	"github.com/runnelhq/runnel/internal/pystr"
 )
 
@@ -19,6 +20,7 @@ func init() {
 	registerFilter("divisibleby", argRequired, false, filterDivisibleby)
 	registerFilter("get_digit", argRequired, false, filterGetDigit)
 	registerFilter("floatformat", argOptional, true, filterFloatformat)
+	appendingFilter("floatformat", floatformatApp)
 	registerFilter("filesizeformat", argNone, true, func(s *state, in, _ any) (any, error) {
 		_, seps := s.formatsFor(true)
 		return fileSizeFormat(in, seps), nil
@@ -215,6 +217,31 @@ func filterFloatformat(s *state, in, arg any) (any, error) {
 		return "", nil
 	}
 	return SafeString(out), nil
+}
+
+// floatformatApp is floatformat of a float or int field, appended to b.
+func floatformatApp(s *state, b []byte, in, arg any) ([]byte, bool, bool, error) {
+	var f float64
+	switch x := in.(type) {
+	case float64:
+		f = x
+	case *float64:
+		if x == nil {
+			return b, false, false, nil
+		}
+		f = *x
+	default:
+		return b, false, false, nil
+	}
+	a := argStr(arg)
+	if places, err := pystr.ParseInt(strings.TrimRight(a, "gu")); err == nil && places > 0 && places <= 1<<20 {
+		if err := s.checkSize(places); err != nil {
+			return nil, false, false, err
+		}
+	}
+	_, loc := s.formatsFor(true)
+	_, plain := s.formatsFor(false)
+	return numberformat.AppendFloat64(b, f, a, pyValues{}, loc, plain), true, true, nil
 }
 
 // filterStringformat formats the value with a Python %-format specifier

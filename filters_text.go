@@ -1,6 +1,7 @@
 package runnel
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -43,6 +44,9 @@ func init() {
 	stringFilter("lower", func(_ *state, in string, _ any) (any, error) { return pystr.Lower(in), nil })
 	stringFilter("capfirst", capfirstText)
 	stringFilter("truncatewords", truncatewordsText)
+	appendingFilter("upper", textApp(pystr.AppendUpper))
+	appendingFilter("lower", textApp(pystr.AppendLower))
+	appendingFilter("truncatewords", truncatewordsApp)
 	registerFilter("urlencode", argOptional, false, filterUrlencode)
 	registerFilter("wordcount", argNone, false, filterWordcount)
 	registerFilter("wordwrap", argRequired, true, filterWordwrap)
@@ -323,6 +327,27 @@ func truncatewordsText(_ *state, s string, arg any) (any, error) {
 		return text.AddTruncation(head, " …"), nil
 	}
 	return head, nil
+}
+
+// truncatewordsApp is truncatewords appending to b.
+func truncatewordsApp(_ *state, b []byte, in, arg any) ([]byte, bool, bool, error) {
+	s, _, ok := textOf(in)
+	if !ok {
+		return b, false, false, nil
+	}
+	n, ok := truncLen(arg)
+	if !ok {
+		return append(b, s...), false, true, nil
+	}
+	if n <= 0 {
+		return b, false, true, nil
+	}
+	start := len(b)
+	b, more := text.AppendFirstWords(b, s, n)
+	if more && !bytes.HasSuffix(b[start:], []byte(" …")) {
+		b = append(b, " …"...)
+	}
+	return b, false, true, nil
 }
 
 // filterWordcount counts the words of the text (Python's

@@ -26,6 +26,16 @@ type filterDef struct {
 	// str, when set, is the same filter for text input (Django's
 	// @stringfilter), called without boxing a string field's value.
 	str func(s *state, in string, arg any) (any, error)
+	// raw, when set, is tried first on the input as the lookup gave it
+	// (a pointer to a field, not yet dereferenced or boxed); ok false
+	// leaves the input to str or fn. It never sees a late value.
+	raw func(s *state, in, arg any) (out any, ok bool, err error)
+	// app, when set, is the filter as the last one of a {{ }}: it appends
+	// its text to b instead of making a value (which the output then
+	// copies), safe if the text needs no escaping whatever the input;
+	// ok false leaves the input to the other forms. It never sees a late
+	// value.
+	app func(s *state, b []byte, in, arg any) (out []byte, safe, ok bool, err error)
 	arg argMode
 	// isSafe is Django's is_safe: when the input is safe and the output is
 	// text, the output stays safe.

@@ -151,3 +151,32 @@ func TestRootSlots(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldDisplayedAsValue: a number reached as a struct field (handed
+// out by pointer) displays as the same number given as a value: localized,
+// positional.
+func TestFieldDisplayedAsValue(t *testing.T) {
+	type nums struct {
+		F float64
+		I int64
+	}
+	e := New(fstest.MapFS{"t.html": {Data: []byte(`{{ n.F }} {{ f }} {{ n.I }} {{ i }}`)}}, WithLanguageCode("de"))
+	tmpl, err := e.Template("t.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []float64{1.5, 1e-20, 1e20} {
+		n := &nums{F: f, I: 1 << 40}
+		got, err := tmpl.RenderString(context.Background(), map[string]any{"n": n, "f": f, "i": n.I})
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := strings.Fields(got)
+		if len(parts) != 4 || parts[0] != parts[1] || parts[2] != parts[3] {
+			t.Errorf("%v: %q", f, got)
+		}
+		if f == 1.5 && parts[0] != "1,5" {
+			t.Errorf("1.5 in German: %q", parts[0])
+		}
+	}
+}

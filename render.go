@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/runnelhq/runnel/internal/dateformat"
 	"github.com/runnelhq/runnel/internal/htmlutil"
@@ -43,6 +44,7 @@ type state struct {
 	roots      []rootSlot
 	rootsUsed  []int32
 	rootGen    uint32
+	scratch    []byte // a filter's text on its way to the output (writeFiltered)
 	scope      []binding
 	autoescape bool
 	tmpl       *Template
@@ -344,6 +346,12 @@ type varNode struct {
 }
 
 func (n *varNode) render(s *state) error {
+	if n.expr.appLast {
+		if err := s.writeFiltered(n.expr); err != nil {
+			return s.wrapErr(n.pos, err)
+		}
+		return nil
+	}
 	v, err := n.expr.resolve(s, false)
 	if err != nil {
 		return s.wrapErr(n.pos, err)
@@ -399,14 +407,18 @@ func (s *state) writeValue(v any) {
 		s.out.writeInt(x)
 		return
 	case float64:
-		// Django localizes floats for display: positional, never 1e+20,
-		// with the language's decimal separator.
-		if s.useL10n() {
-			s.writeText(s.localizeFloat(x))
-		} else {
-			s.out.WriteString(pystr.Float(x))
-		}
+		s.writeFloat(x)
 		return
+	case *float64: // a field
+		if x != nil {
+			s.writeFloat(*x)
+			return
+		}
+	case *int64:
+		if x != nil {
+			s.writeValue(*x)
+			return
+		}
 	case undefinedT:
 		return
 	case SafeHTML:
@@ -450,6 +462,16 @@ func (s *state) writeValue(v any) {
 		return
 	}
 	s.writeText(str)
+}
+
+// writeFloat writes a float as Django displays it: localized, positional
+// (never 1e+20), with the language's decimal separator.
+func (s *state) writeFloat(x float64) {
+	if s.useL10n() {
+		s.writeText(s.localizeFloat(x))
+	} else {
+		s.out.WriteString(pystr.Float(x))
+	}
 }
 
 // textOf returns the text of a string value without boxing it, and whether
@@ -562,6 +584,9 @@ type filterExpr struct {
 	// defaulted marks expressions whose first filter supplies a default, so
 	// strict mode lets them see undefined values.
 	defaulted bool
+	// appLast marks expressions whose last filter has an append form
+	// (filterDef.app).
+	appLast bool
 }
 
 type filterCall struct {
@@ -584,24 +609,31 @@ func (fe *filterExpr) resolve(s *state, ignore bool) (any, error) {
 // resolveSeq is resolve for {% for %}: a late sequence (channel, iterator)
 // is returned as it is, to be streamed item by item.
 func (fe *filterExpr) resolveSeq(s *state, ignore bool) (any, error) {
-	var obj any
+	obj, _, err := fe.resolveN(s, ignore, len(fe.filters))
+	return obj, err
+}
+
+// resolveN is resolveSeq with only the first n filters applied; early
+// reports a result that takes no further filters (an error,
+// string_if_invalid, an undefined value).
+func (fe *filterExpr) resolveN(s *state, ignore bool, n int) (obj any, early bool, err error) {
 	if fe.v != nil {
 		v, err := fe.v.resolve(s)
 		if err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if isUndefined(v) {
 			if s.eng.strict && !fe.defaulted {
-				return nil, undefinedVariable(fe.v.src)
+				return nil, true, undefinedVariable(fe.v.src)
 			}
 			if ignore {
 				obj = nil
 			} else {
 				if s.eng.stringIfInvalid != "" {
-					return s.eng.invalid(fe.v.src), nil
+					return s.eng.invalid(fe.v.src), true, nil
 				}
 				if len(fe.filters) == 0 {
-					return undefined, nil
+					return undefined, true, nil
 				}
 				obj = ""
 			}
@@ -609,52 +641,131 @@ func (fe *filterExpr) resolveSeq(s *state, ignore bool) (any, error) {
 			obj = v
 		}
 	}
-	for i := range fe.filters {
-		f := &fe.filters[i]
-		var arg any
-		if f.arg != nil {
-			a, err := f.arg.resolve(s)
-			if err != nil {
-				return nil, err
-			}
-			if isUndefined(a) {
-				return nil, &varDoesNotExist{key: f.arg.src, filter: f.name}
-			}
-			arg = a
+	for i := range fe.filters[:n] {
+		if obj, err = s.applyFilter(&fe.filters[i], obj); err != nil {
+			return nil, true, err
 		}
-		var out any
-		var inSafe bool
-		var err error
-		text, safe, isText := textOf(obj)
-		if isText && len(text) > bigText {
-			// A chain of filters over large text stops between its
-			// filters when the render's context ends.
-			if err := s.isDone(); err != nil {
-				return nil, err
-			}
-		}
-		if isText && f.def.str != nil {
-			out, err = f.def.str(s, text, arg)
-			inSafe = safe
-		} else {
-			var in any
-			if in, err = s.settle(indirect(obj)); err != nil {
-				return nil, err
-			}
-			out, err = f.def.fn(s, in, arg)
-			inSafe = isSafe(in)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("filter %s: %w", f.name, err)
-		}
-		if f.def.isSafe && inSafe {
-			if str, ok := out.(string); ok {
-				out = SafeString(str)
-			} else if _, ok := out.(SafeString); !ok {
-				out = SafeString(toStr(out))
-			}
-		}
-		obj = out
 	}
-	return obj, nil
+	return obj, false, nil
 }
+
+// filterArg resolves a filter call's argument (nil if it has none).
+func (s *state) filterArg(f *filterCall) (any, error) {
+	if f.arg == nil {
+		return nil, nil
+	}
+	a, err := f.arg.resolve(s)
+	if err != nil {
+		return nil, err
+	}
+	if isUndefined(a) {
+		return nil, &varDoesNotExist{key: f.arg.src, filter: f.name}
+	}
+	return a, nil
+}
+
+// filterInput is what every form of a filter checks of its input first: a
+// chain of filters over large text stops between its filters when the
+// render's context ends.
+func (s *state) filterInput(obj any) (text string, safe, isText bool, err error) {
+	text, safe, isText = textOf(obj)
+	if isText && len(text) > bigText {
+		err = s.isDone()
+	}
+	return text, safe, isText, err
+}
+
+// applyFilter applies one filter of an expression to obj.
+func (s *state) applyFilter(f *filterCall, obj any) (any, error) {
+	arg, err := s.filterArg(f)
+	if err != nil {
+		return nil, err
+	}
+	text, safe, isText, err := s.filterInput(obj)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	var inSafe, done bool
+	if f.def.raw != nil {
+		out, done, err = f.def.raw(s, obj, arg)
+		inSafe = safe
+	}
+	switch {
+	case done:
+	case isText && f.def.str != nil:
+		out, err = f.def.str(s, text, arg)
+		inSafe = safe
+	default:
+		var in any
+		if in, err = s.settle(indirect(obj)); err != nil {
+			return nil, err
+		}
+		out, err = f.def.fn(s, in, arg)
+		inSafe = isSafe(in)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("filter %s: %w", f.name, err)
+	}
+	if f.def.isSafe && inSafe {
+		if str, ok := out.(string); ok {
+			out = SafeString(str)
+		} else if _, ok := out.(SafeString); !ok {
+			out = SafeString(toStr(out))
+		}
+	}
+	return out, nil
+}
+
+// writeFiltered writes the result of an expression whose last filter has
+// an append form: the filters before it make a value as usual, the last
+// one writes its text straight into the output (through a scratch buffer
+// when it must be escaped), so the result is never a string of its own.
+func (s *state) writeFiltered(fe *filterExpr) error {
+	last := len(fe.filters) - 1
+	obj, early, err := fe.resolveN(s, false, last)
+	if err != nil {
+		return err
+	}
+	if !early {
+		f := &fe.filters[last]
+		arg, err := s.filterArg(f)
+		if err != nil {
+			return err
+		}
+		_, inSafe, isText, err := s.filterInput(obj)
+		if err != nil {
+			return err
+		}
+		b, safe, ok, err := f.def.app(s, s.scratch[:0], obj, arg)
+		if err != nil {
+			return fmt.Errorf("filter %s: %w", f.name, err)
+		}
+		if ok {
+			if !isText {
+				inSafe = isSafe(obj)
+			}
+			if safe || (f.def.isSafe && inSafe) || !s.autoescape {
+				s.out.Write(b)
+			} else {
+				s.out.writeEscaped(unsafe.String(unsafe.SliceData(b), len(b)))
+			}
+			if cap(b) <= maxScratch {
+				s.scratch = b[:0]
+			}
+			return nil
+		}
+		if obj, err = s.applyFilter(f, obj); err != nil {
+			return err
+		}
+	}
+	v, err := s.settle(obj)
+	if err != nil {
+		return err
+	}
+	s.writeValue(v)
+	return nil
+}
+
+// maxScratch bounds the scratch buffer a state keeps between values.
+const maxScratch = 64 << 10

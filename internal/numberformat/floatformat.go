@@ -33,6 +33,56 @@ const maxPlaces = 1 << 20
 // numbers of more than 200 digits come back as str() of the value. ok is false
 // where Django's filter outputs "": the value is not a number.
 func FloatFormat(v any, arg string, vals Values, loc, unloc *Separators) (string, bool) {
+	var buf [64]byte
+	b, ok := AppendFloatFormat(buf[:0], v, arg, vals, loc, unloc)
+	return string(b), ok
+}
+
+// AppendFloatFormat is FloatFormat appending the text to b.
+func AppendFloatFormat(b []byte, v any, arg string, vals Values, loc, unloc *Separators) ([]byte, bool) {
+	var dbuf [40]byte
+	var d pystr.Decimal
+	switch x := v.(type) {
+	case float64:
+		d = pystr.FloatDecimal(dbuf[:0], x)
+	case int:
+		d.Neg, d.Coef = x < 0, strconv.AppendUint(dbuf[:0], uint64(fnAbs(int64(x))), 10)
+	default:
+		var ok bool
+		if d, ok = pystr.ParseDecimal(dbuf[:0], vals.Str(v)); !ok {
+			// Django falls back to pystr.Decimal(str(float(value))), which saves
+			// text whose exponent is beyond pystr.Decimal's range
+			// ("1e99999999999999999999" is infinite as a float), and values
+			// whose str() is not numeric.
+			f, fok := vals.Float(v)
+			if !fok {
+				return b, false
+			}
+			d = pystr.FloatDecimal(dbuf[:0], f)
+		}
+	}
+
+	out, asStr := appendDecimal(b, d, arg, loc, unloc)
+	if asStr {
+		return append(b, vals.Str(v)...), true
+	}
+	return out, true
+}
+
+// AppendFloat64 is AppendFloatFormat of a float, which it does not box.
+func AppendFloat64(b []byte, x float64, arg string, vals Values, loc, unloc *Separators) []byte {
+	var dbuf [40]byte
+	out, asStr := appendDecimal(b, pystr.FloatDecimal(dbuf[:0], x), arg, loc, unloc)
+	if asStr {
+		return append(b, vals.Str(x)...)
+	}
+	return out
+}
+
+// appendDecimal appends d as floatformat with arg writes it; asStr reports
+// that the filter's result is str() of the value instead (b is returned as
+// it was).
+func appendDecimal(b []byte, d pystr.Decimal, arg string, loc, unloc *Separators) (_ []byte, asStr bool) {
 	grouping, l10n := false, true
 	switch {
 	case strings.HasSuffix(arg, "gu") || strings.HasSuffix(arg, "ug"):
@@ -58,37 +108,15 @@ func FloatFormat(v any, arg string, vals Values, loc, unloc *Separators) (string
 	}
 	grouping = seps.groups(grouping)
 
-	var dbuf [40]byte
-	var d pystr.Decimal
-	switch x := v.(type) {
-	case float64:
-		d = pystr.FloatDecimal(dbuf[:0], x)
-	case int:
-		d.Neg, d.Coef = x < 0, strconv.AppendUint(dbuf[:0], uint64(fnAbs(int64(x))), 10)
-	default:
-		var ok bool
-		if d, ok = pystr.ParseDecimal(dbuf[:0], vals.Str(v)); !ok {
-			// Django falls back to pystr.Decimal(str(float(value))), which saves
-			// text whose exponent is beyond pystr.Decimal's range
-			// ("1e99999999999999999999" is infinite as a float), and values
-			// whose str() is not numeric.
-			f, fok := vals.Float(v)
-			if !fok {
-				return "", false
-			}
-			d = pystr.FloatDecimal(dbuf[:0], f)
-		}
-	}
-
 	p := int64(-1)
 	if arg != "" {
 		neg, digits, ok := pystr.IntDigits(arg)
 		if !ok || len(digits) > 7 {
-			return vals.Str(v), true
+			return b, true
 		}
 		p, _ = strconv.ParseInt(digits, 10, 64)
 		if p > maxPlaces {
-			return vals.Str(v), true
+			return b, true
 		}
 		if neg {
 			p = -p
@@ -96,18 +124,16 @@ func FloatFormat(v any, arg string, vals Values, loc, unloc *Separators) (string
 	}
 	if d.Special != 0 {
 		// int() of an infinity or NaN fails: the value comes back as is.
-		return vals.Str(v), true
+		return b, true
 	}
 	if int64(len(d.Coef))+fnAbs(d.Exp) > 200 {
-		return vals.Str(v), true
+		return b, true
 	}
 
 	places := int(fnAbs(p))
-	var b strings.Builder
 	integral := d.Exp >= 0 || fnAllZero(d.Coef[max(0, len(d.Coef)+int(d.Exp)):])
 	if integral && p <= 0 {
 		// "%d" % int(d), without decimals.
-		b.Grow(len(d.Coef) + int(max(d.Exp, 0))*4/3 + 2)
 		var digits []byte
 		zeros := 0
 		switch {
@@ -122,14 +148,12 @@ func FloatFormat(v any, arg string, vals Values, loc, unloc *Separators) (string
 			digits = d.Coef[:0]
 		}
 		if len(digits) == 0 || fnAllZero(digits) {
-			b.WriteByte('0')
-			return b.String(), true
+			return append(b, '0'), false
 		}
 		if d.Neg {
-			b.WriteByte('-')
+			b = append(b, '-')
 		}
-		fnWriteInt(&b, digits, zeros, grouping, seps)
-		return b.String(), true
+		return fnAppendInt(b, digits, zeros, grouping, seps), false
 	}
 
 	// Quantize to places decimals, rounding half away from zero: n holds the
@@ -165,9 +189,8 @@ func FloatFormat(v any, arg string, vals Values, loc, unloc *Separators) (string
 			}
 		}
 	}
-	b.Grow(len(n) + places + len(n)/3 + 3)
 	if d.Neg && !fnAllZero(n) {
-		b.WriteByte('-')
+		b = append(b, '-')
 	}
 	// The integer part, at least one digit, without leading zeros.
 	intLen := len(n) - places
@@ -179,18 +202,18 @@ func FloatFormat(v any, arg string, vals Values, loc, unloc *Separators) (string
 		}
 	}
 	if len(intPart) == 0 {
-		b.WriteByte('0')
+		b = append(b, '0')
 	} else {
-		fnWriteInt(&b, intPart, 0, grouping, seps)
+		b = fnAppendInt(b, intPart, 0, grouping, seps)
 	}
 	if places > 0 {
-		b.WriteString(seps.Decimal)
+		b = append(b, seps.Decimal...)
 		for k := intLen; k < 0; k++ {
-			b.WriteByte('0')
+			b = append(b, '0')
 		}
-		b.Write(n[max(intLen, 0):])
+		b = append(b, n[max(intLen, 0):]...)
 	}
-	return b.String(), true
+	return b, false
 }
 
 // fnAllZero reports whether digits holds only zeros.
@@ -203,9 +226,9 @@ func fnAllZero(digits []byte) bool {
 	return true
 }
 
-// fnWriteInt writes integer digits followed by zeros more zeros, grouped
+// fnAppendInt appends integer digits followed by zeros more zeros, grouped
 // with the separators' NUMBER_GROUPING and THOUSAND_SEPARATOR when grouping.
-func fnWriteInt(b *strings.Builder, digits []byte, zeros int, grouping bool, seps *Separators) {
+func fnAppendInt(b []byte, digits []byte, zeros int, grouping bool, seps *Separators) []byte {
 	total := len(digits) + zeros
 	if grouping && !(len(seps.Grouping) == 1 && seps.Grouping[0] == 3) {
 		all := make([]byte, 0, total)
@@ -213,19 +236,21 @@ func fnWriteInt(b *strings.Builder, digits []byte, zeros int, grouping bool, sep
 		for k := len(digits); k < total; k++ {
 			all = append(all, '0')
 		}
-		seps.writeGrouped(b, string(all))
-		return
+		var g strings.Builder
+		seps.writeGrouped(&g, string(all))
+		return append(b, g.String()...)
 	}
 	for k := 0; k < total; k++ {
 		if grouping && k > 0 && (total-k)%3 == 0 {
-			b.WriteString(seps.Thousand)
+			b = append(b, seps.Thousand...)
 		}
 		if k < len(digits) {
-			b.WriteByte(digits[k])
+			b = append(b, digits[k])
 		} else {
-			b.WriteByte('0')
+			b = append(b, '0')
 		}
 	}
+	return b
 }
 
 // fnAbs returns |x|.

@@ -51,7 +51,13 @@ func AddTruncation(text, truncate string) string {
 // spaces (Python's " ".join(s.split()[:n])), reading no further than the
 // start of word n+1; more reports whether there is one.
 func FirstWords(s string, n int) (head string, more bool) {
-	var b strings.Builder
+	var buf [64]byte
+	b, more := AppendFirstWords(buf[:0], s, n)
+	return string(b), more
+}
+
+// AppendFirstWords is FirstWords appending the words to b.
+func AppendFirstWords(b []byte, s string, n int) (_ []byte, more bool) {
 	words := 0
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -60,7 +66,7 @@ func FirstWords(s string, n int) (head string, more bool) {
 			continue
 		}
 		if words == n {
-			return b.String(), true
+			return b, true
 		}
 		j := i + size
 		for j < len(s) {
@@ -71,15 +77,13 @@ func FirstWords(s string, n int) (head string, more bool) {
 			j += size
 		}
 		if words > 0 {
-			b.WriteByte(' ')
-		} else {
-			b.Grow(min(len(s), 64))
+			b = append(b, ' ')
 		}
-		b.WriteString(s[i:j])
+		b = append(b, s[i:j]...)
 		words++
 		i = j
 	}
-	return b.String(), false
+	return b, false
 }
 
 // Wrap is django.utils.text.wrap: each line (Python's splitlines) is
