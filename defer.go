@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/runnelhq/runnel/internal/framing"
 	"github.com/runnelhq/runnel/syntax"
@@ -39,8 +40,12 @@ type deferNode struct {
 	errBody     []node
 	hasPH       bool
 	hasErr      bool
-	timeout     time.Duration
-	svg         bool
+	// phFramed is a placeholder of plain text, framed once at compile
+	// time; phStatic reports that there is one.
+	phFramed string
+	phStatic bool
+	timeout  time.Duration
+	svg      bool
 }
 
 func compileDefer(c *compiler, t *syntax.TagNode) (node, error) {
@@ -79,7 +84,30 @@ func compileDefer(c *compiler, t *syntax.TagNode) (node, error) {
 			return nil, c.errorf(b.Tag.Pos, "'%s' takes no arguments", b.Name)
 		}
 	}
+	if n.hasPH {
+		var text strings.Builder
+		n.phStatic = true
+		for _, x := range n.placeholder {
+			t, ok := x.(*textNode)
+			if !ok {
+				n.phStatic = false
+				break
+			}
+			text.WriteString(t.text)
+		}
+		if n.phStatic {
+			n.phFramed = framing.Frame(text.String(), n.placeholderAt())
+		}
+	}
 	return n, nil
+}
+
+// placeholderAt is where the placeholder stands, for framing it.
+func (n *deferNode) placeholderAt() framing.Start {
+	if n.svg {
+		return framing.PageSVG
+	}
+	return framing.Page
 }
 
 func parseTimeout(v string) (time.Duration, error) {
@@ -202,127 +230,176 @@ func (n *deferNode) renderOutOfOrder(s *state) error {
 	s.out.spoilRecordings() // its content arrives after the body ends
 	st := s.streaming()
 	id := st.newID()
-	ph, err := s.capture(n.placeholder)
-	if err != nil {
-		return err
-	}
-	at := framing.Page
-	if n.svg {
-		at = framing.PageSVG
+	ph := n.phFramed
+	if !n.phStatic {
+		text, err := s.capture(n.placeholder)
+		if err != nil {
+			return err
+		}
+		ph = framing.Frame(text, n.placeholderAt())
 	}
 	if s.scriptOnly {
-		s.out.WriteString(`<!--?start name="` + id + `"-->`)
-		s.out.WriteString(framing.Frame(ph, at))
+		s.out.WriteString(`<!--?start name="`)
+		s.writeSectionID(id)
+		s.out.WriteString(`"-->`)
+		s.out.WriteString(ph)
 		s.out.WriteString(`<!--?end-->`)
 	} else {
-		s.out.WriteString(`<?start name="` + id + `">`)
-		s.out.WriteString(framing.Frame(ph, at))
+		s.out.WriteString(`<?start name="`)
+		s.writeSectionID(id)
+		s.out.WriteString(`">`)
+		s.out.WriteString(ph)
 		s.out.WriteString(`<?end>`)
 	}
-	chain := s.containerChain()
 	fork := s.fork()
+	sec := &fork.sec // the fork travels with its section until it is written
+	*sec = section{id: id, svg: n.svg, fork: fork}
+	sec.chain = s.appendContainerChain(sec.chainBuf[:0])
+	sec.node = n
 	st.pending++
-	st.goroutine(func(context.Context) {
-		ctx, stop := st.sectionContext(fork.ctx)
-		defer stop()
-		sec := &section{id: id, svg: n.svg, chain: chain}
-		carrier := framing.Carrier
-		if n.svg {
-			carrier = framing.CarrierSVG // inside writeSection's <svg> wrapper
-		}
-		defer func() {
-			if r := recover(); r != nil {
-				fork.reportError(fmt.Errorf("runnel: panic in section: %v", r))
-				sec.html, sec.keep = "", false
-			}
-			select {
-			case st.done <- sec:
-			case <-st.ctx.Done(): // the render is over; nobody will read it
-			}
-		}()
-		fork.ctx = ctx
-		var cancel context.CancelFunc = func() {}
-		if n.timeout > 0 {
-			fork.ctx, cancel = context.WithTimeoutCause(ctx, n.timeout, errSectionTimeout)
-		}
-		html, err := fork.capture(n.body)
-		timedOut := fork.ctx.Err() != nil && context.Cause(fork.ctx) == errSectionTimeout || fork.finishing()
-		cancel()
-		fork.ctx = ctx
-		if err == nil {
-			sec.html = framing.Frame(html, carrier)
-			return
-		}
-		if ctx.Err() != nil && !fork.finishing() {
-			sec.keep = true // the render is over: nothing to show
-			return
-		}
-		if timedOut {
-			err = timeoutError(fork, n.timeout, err)
-		}
-		fork.reportError(fork.errAt(n.pos, err))
-		if timedOut && !n.hasErr {
-			sec.keep = true
-			return
-		}
-		out, ferr := fork.captureFunc(func() error { return n.renderFallback(fork, err, timedOut) })
-		if ferr != nil {
-			fork.reportError(ferr)
-		}
-		sec.html = framing.Frame(out, carrier)
-	})
+	st.startSection(sec)
 	return nil
+}
+
+// runSection renders a section's body on its fork and hands the section to
+// the render; the render writes it and releases the fork (or, when the
+// render is over, the section releases it).
+func (n *deferNode) runSection(st *streamState, sec *section) {
+	fork := sec.fork
+	ctx, stop := st.sectionContext(fork)
+	defer stop()
+	defer func() {
+		if r := recover(); r != nil {
+			fork.reportError(fmt.Errorf("runnel: panic in section: %v", r))
+			sec.html, sec.keep = "", false
+		}
+		if fork.stream != nil {
+			fork.stream.stop() // what the body started (iterators it drained)
+		}
+		select {
+		case st.done <- sec:
+		case <-st.ctx.Done(): // the render is over; nobody will read it
+			fork.release()
+		}
+	}()
+	carrier := framing.Carrier
+	if n.svg {
+		carrier = framing.CarrierSVG // inside writeSection's <svg> wrapper
+	}
+	fork.ctx = ctx
+	var cancel context.CancelFunc = nop
+	if n.timeout > 0 {
+		fork.ctx, cancel = context.WithTimeoutCause(ctx, n.timeout, errSectionTimeout)
+	}
+	html, err := fork.renderSection(n.body)
+	timedOut := fork.ctx.Err() != nil && context.Cause(fork.ctx) == errSectionTimeout || fork.finishing()
+	cancel()
+	fork.ctx = ctx
+	if err == nil {
+		sec.html = framing.Frame(html, carrier)
+		return
+	}
+	if ctx.Err() != nil && !fork.finishing() {
+		sec.keep = true // the render is over: nothing to show
+		return
+	}
+	if timedOut {
+		err = timeoutError(fork, n.timeout, err)
+	}
+	fork.reportError(fork.errAt(n.pos, err))
+	if timedOut && !n.hasErr {
+		sec.keep = true
+		return
+	}
+	out, ferr := fork.captureFunc(func() error { return n.renderFallback(fork, err, timedOut) })
+	if ferr != nil {
+		fork.reportError(ferr)
+	}
+	sec.html = framing.Frame(out, carrier)
 }
 
 // fork copies the render state for a section rendered concurrently: the
 // scope is snapshotted (loops included), output goes to a private buffer,
-// and nothing is flushed.
+// and nothing is flushed. The fork is a pooled state, with the storage of
+// an earlier one (buffer, scope, loops, blocks, name slots); release gives
+// it back.
 func (s *state) fork() *state {
-	f := &state{
-		ctx: s.ctx, root: s.root, page: s.page, eng: s.eng, data: s.data, dataMap: s.dataMap,
-		autoescape: s.autoescape, tmpl: s.tmpl, depth: s.depth,
-		mode: Buffered, nonce: s.nonce, onError: s.onError,
+	f := statePool.Get().(*state)
+	f.ctx, f.root, f.page, f.eng, f.data, f.dataMap = s.ctx, s.root, s.page, s.eng, s.data, s.dataMap
+	f.autoescape, f.tmpl, f.depth = s.autoescape, s.tmpl, s.depth
+	f.mode, f.nonce, f.onError = Buffered, s.nonce, s.onError
+	if f.dataMap != nil {
+		f.rootGen = 1
 	}
 	f.out = &f.main
-	f.api.s = f
-	var lc loopCopier
-	f.scope = make([]binding, len(s.scope))
-	for i, b := range s.scope {
+	f.main.max, f.main.done = s.eng.valueBound(), s.root // as a capture's
+	lc := loopCopier{to: f}
+	f.scope = append(f.scope[:0], s.scope...)
+	for i, b := range f.scope {
 		if l, ok := b.val.(*forLoop); ok {
-			b.val = lc.copy(l)
+			f.scope[i].val = lc.copy(l)
 		}
-		f.scope[i] = b
 	}
 	f.loop = lc.copy(s.loop)
 	if s.blocks != nil {
-		f.blocks = s.blocks.clone()
+		f.bc.copyFrom(s.blocks)
+		f.blocks, f.bcUsed = &f.bc, true
 	}
 	return f
 }
 
+// renderSection renders a section's body on its fork and returns the
+// text: a view of the fork's buffer, valid until the fork is released.
+func (f *state) renderSection(nodes []node) (string, error) {
+	err := f.renderNodes(nodes)
+	return unsafe.String(unsafe.SliceData(f.main.buf), len(f.main.buf)), err
+}
+
+// release gives a fork back to the pool, once its section is written.
+func (f *state) release() {
+	f.sec = section{}
+	f.reset()
+	statePool.Put(f)
+}
+
 // loopCopier copies the forloop values of a state for its fork, each loop
-// once (the scope and the parents of other loops share them). Loops nest a
-// few deep, so the copies are kept in a list, not a map.
+// once (the scope and the parents of other loops share them), into the
+// fork's loop arena. Loops nest a few deep, so the copies are kept in a
+// small list, not a map.
 type loopCopier struct {
-	from, to []*forLoop
+	to       *state
+	n        int
+	from, at [8]*forLoop
+	more     []*forLoop // pairs past the eighth: from, copy, from, copy, …
 }
 
 func (lc *loopCopier) copy(l *forLoop) *forLoop {
 	if l == nil {
 		return nil
 	}
-	for i, x := range lc.from {
-		if x == l {
-			return lc.to[i]
+	for i := range min(lc.n, len(lc.from)) {
+		if lc.from[i] == l {
+			return lc.at[i]
 		}
 	}
-	c := &forLoop{counter0: l.counter0, length: l.length}
+	for i := 0; i < len(lc.more); i += 2 {
+		if lc.more[i] == l {
+			return lc.more[i+1]
+		}
+	}
+	c := lc.to.newLoop()
+	c.counter0, c.length = l.counter0, l.length
 	if l.stream != nil && l.length < 0 {
 		if n, ok := l.knownLength(); ok {
 			c.length = n
 		}
 	}
-	lc.from, lc.to = append(lc.from, l), append(lc.to, c)
+	if lc.n < len(lc.from) {
+		lc.from[lc.n], lc.at[lc.n] = l, c
+	} else {
+		lc.more = append(lc.more, l, c)
+	}
+	lc.n++
 	c.parent = lc.copy(l.parent)
 	return c
 }

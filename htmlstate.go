@@ -426,12 +426,11 @@ func (s *state) trackElements(evs []tagEvent) {
 	}
 }
 
-// containerChain returns the serials of the elements that contain the
+// appendContainerChain appends the serials of the elements that contain the
 // current position, innermost last.
-func (s *state) containerChain() []uint32 {
-	out := make([]uint32, len(s.elems))
-	for i, e := range s.elems {
-		out[i] = e.serial
+func (s *state) appendContainerChain(out []uint32) []uint32 {
+	for _, e := range s.elems {
+		out = append(out, e.serial)
 	}
 	return out
 }

@@ -74,24 +74,16 @@ func (bc *blockContext) index(name string) int {
 	return -1
 }
 
-// clone copies the context's blocks for a fork (an out-of-order section):
-// the stacks share one new array, each capped at its own length, so that
-// a push in one reallocates instead of writing into the next.
-func (bc *blockContext) clone() *blockContext {
-	c := &blockContext{names: append([]string(nil), bc.names...)}
-	stacks := bc.stacks[:len(bc.names)]
-	n := 0
-	for _, st := range stacks {
-		n += len(st)
+// copyFrom makes bc a copy of src's blocks for a fork (an out-of-order
+// section), in bc's own storage.
+func (bc *blockContext) copyFrom(src *blockContext) {
+	bc.names = append(bc.names[:0], src.names...)
+	for len(bc.stacks) < len(src.names) {
+		bc.stacks = append(bc.stacks, nil)
 	}
-	flat := make([]*blockNode, 0, n)
-	c.stacks = make([][]*blockNode, len(stacks))
-	for i, st := range stacks {
-		start := len(flat)
-		flat = append(flat, st...)
-		c.stacks[i] = flat[start:len(flat):len(flat)]
+	for i := range src.names {
+		bc.stacks[i] = append(bc.stacks[i][:0], src.stacks[i]...)
 	}
-	return c
 }
 
 // reset empties the context, keeping its storage for the next render.

@@ -44,7 +44,8 @@ type state struct {
 	roots      []rootSlot
 	rootsUsed  []int32
 	rootGen    uint32
-	scratch    []byte // a filter's text on its way to the output (writeFiltered)
+	scratch    []byte
+	sec        section // a fork's section (defer.go) // a filter's text on its way to the output (writeFiltered)
 	scope      []binding
 	autoescape bool
 	tmpl       *Template

@@ -3,11 +3,9 @@ package runnel
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"reflect"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -86,7 +84,7 @@ type streamState struct {
 	pending    int           // sections started and not yet emitted
 	nextID     int
 	scriptSent bool
-	unpatched  []string // sections written whose script call is not yet
+	unpatched  []int // sections written whose script call is not yet
 }
 
 func newStreamState(parent, page context.Context) *streamState {
@@ -97,16 +95,6 @@ func newStreamState(parent, page context.Context) *streamState {
 		st.data, st.dataEnd = context.WithCancel(page)
 	}
 	return st
-}
-
-// goroutine runs fn under the render's context, tracked so that the render
-// does not return before it does.
-func (st *streamState) goroutine(fn func(ctx context.Context)) {
-	st.wg.Add(1)
-	go func() {
-		defer st.wg.Done()
-		fn(st.ctx)
-	}()
 }
 
 // dataGoroutine runs fn (a late value's work) under the data context,
@@ -137,10 +125,18 @@ func (s *state) streaming() *streamState {
 	return s.stream
 }
 
-// sectionContext returns a context with the values of ctx that is
-// cancelled when either ctx or the render's stream state ends.
-func (st *streamState) sectionContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	c, cancel := context.WithCancel(ctx)
+// sectionContext returns a context with the values of the fork's that is
+// cancelled when either it or the render's stream state ends: the stream's
+// own contexts when the fork's is the render's (or its page deadline's),
+// else a new one.
+func (st *streamState) sectionContext(f *state) (context.Context, context.CancelFunc) {
+	switch ctx := f.ctx; {
+	case ctx == f.root:
+		return st.ctx, nop
+	case f.page != nil && ctx == f.page:
+		return st.data, nop
+	}
+	c, cancel := context.WithCancel(f.ctx)
 	stop := context.AfterFunc(st.ctx, cancel)
 	return c, func() { stop(); cancel() }
 }
@@ -158,11 +154,28 @@ func (s *state) sectionDone() chan *section {
 
 // section is one {% defer %} section rendered concurrently.
 type section struct {
-	id    string
-	html  string
+	id    int
+	html  string // may be a view of the fork's buffer
 	svg   bool
 	keep  bool     // the placeholder stays (timeout with no error content)
 	chain []uint32 // the elements containing the placeholder
+	// fork is the state the section rendered on, released once the
+	// section is written; chainBuf holds a short chain.
+	fork     *state
+	node     *deferNode
+	chainBuf [8]uint32
+}
+
+// startSection renders a section concurrently, on a goroutine of its own
+// that the render waits for.
+func (st *streamState) startSection(sec *section) {
+	st.wg.Add(1)
+	go st.runSection(sec)
+}
+
+func (st *streamState) runSection(sec *section) {
+	defer st.wg.Done()
+	sec.node.runSection(st, sec)
 }
 
 // emitReadySections writes the completed sections without waiting (and
@@ -240,15 +253,18 @@ func (s *state) emitSection(sec *section) error {
 // as SVG.
 func (s *state) writeSection(sec *section) {
 	s.stream.pending--
+	defer sec.fork.release()
 	if sec.keep {
 		return
 	}
 	o := &s.main
-	attr := "for"
 	if s.scriptOnly || sec.svg || !s.canPatchNatively(sec.chain) {
-		attr = "data-runnel-for"
+		o.WriteString(`<template data-runnel-for="`)
+	} else {
+		o.WriteString(`<template for="`)
 	}
-	o.WriteString(`<template ` + attr + `="` + sec.id + `">`)
+	s.writeSectionID(sec.id)
+	o.WriteString(`">`)
 	if sec.svg {
 		o.WriteString("<svg>")
 	}
@@ -260,6 +276,12 @@ func (s *state) writeSection(sec *section) {
 	s.stream.unpatched = append(s.stream.unpatched, sec.id)
 }
 
+// writeSectionID writes a section's placeholder name.
+func (s *state) writeSectionID(id int) {
+	s.out.WriteString(sectionIDPrefix)
+	s.out.writeInt(int64(id))
+}
+
 // writeSectionScript writes one script that moves every section written
 // since the last one into place (where the browser has not already).
 func (s *state) writeSectionScript() {
@@ -267,12 +289,15 @@ func (s *state) writeSectionScript() {
 	if len(st.unpatched) == 0 {
 		return
 	}
-	var b strings.Builder
+	var buf [512]byte
+	b := buf[:0]
 	for _, id := range st.unpatched {
-		b.WriteString(`__runnel("` + id + `");`)
+		b = append(b, `__runnel("`+sectionIDPrefix...)
+		b = strconv.AppendInt(b, int64(id), 10)
+		b = append(b, `");`...)
 	}
 	st.unpatched = st.unpatched[:0]
-	s.writeScript(b.String())
+	s.writeScript(string(b))
 }
 
 // writeScript writes an inline script, defining the fallback patcher first
@@ -497,7 +522,10 @@ var errSectionTimeout = errors.New("section timed out")
 // sectionIDPrefix starts the placeholder names runnel generates.
 const sectionIDPrefix = "runnel-"
 
-func (st *streamState) newID() string {
+func (st *streamState) newID() int {
 	st.nextID++
-	return fmt.Sprintf("%s%d", sectionIDPrefix, st.nextID)
+	return st.nextID
 }
+
+// nop does nothing.
+func nop() {}
