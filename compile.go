@@ -3,6 +3,7 @@ package runnel
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -65,6 +66,7 @@ func (e *Engine) compile(name, src string) (*Template, error) {
 	}
 	t.nodes = mergeText(nodes)
 	t.blocks = c.blocks
+	t.blockList = slices.SortedFunc(maps.Values(c.blocks), func(a, b *blockNode) int { return strings.Compare(a.name, b.name) })
 	return t, nil
 }
 

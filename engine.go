@@ -282,7 +282,10 @@ type Template struct {
 	src      string
 	nodes    []node
 	blocks   map[string]*blockNode
-	extends  *extendsNode
+	// blockList is blocks in name order, for registering them in a
+	// render's inheritance chain without walking the map.
+	blockList []*blockNode
+	extends   *extendsNode
 	partials map[string]*Template
 	awaits   []*awaitNode
 

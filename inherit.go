@@ -110,9 +110,9 @@ func (bc *blockContext) slot(name string) int {
 }
 
 // addBlocks puts blocks under (before) those already registered.
-func (bc *blockContext) addBlocks(blocks map[string]*blockNode) {
-	for name, b := range blocks {
-		i := bc.slot(name)
+func (bc *blockContext) addBlocks(blocks []*blockNode) {
+	for _, b := range blocks {
+		i := bc.slot(b.name)
 		st := append(bc.stacks[i], nil)
 		copy(st[1:], st)
 		st[0] = b
@@ -349,9 +349,9 @@ func (n *extendsNode) render(s *state) error {
 	if byName {
 		bc.chain = append(bc.chain, parent)
 	}
-	bc.addBlocks(s.tmpl.blocks)
+	bc.addBlocks(s.tmpl.blockList)
 	if parent.extends == nil {
-		bc.addBlocks(parent.blocks)
+		bc.addBlocks(parent.blockList)
 	}
 	return parent.execute(s)
 }

@@ -428,7 +428,8 @@ func (q *itemStream) total() (int, error) {
 func (s *state) itemStreamOf(v any) *itemStream {
 	var key any
 	switch x := v.(type) {
-	case nil, string, SafeString, []any, map[string]any, int, bool:
+	case nil, string, SafeString, []any, map[string]any, int, bool,
+		*string, *int, *int64, *float64, *bool, float64, int64:
 		return nil
 	case *lateSeq:
 		key = x
