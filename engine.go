@@ -277,17 +277,17 @@ func (e *Engine) Render(ctx context.Context, w io.Writer, name string, data any)
 
 // Template is a compiled template. It is safe for concurrent use.
 type Template struct {
-	eng      *Engine
-	name     string
-	src      string
-	nodes    []node
-	blocks   map[string]*blockNode
+	eng    *Engine
+	name   string
+	src    string
+	nodes  []node
+	blocks map[string]*blockNode
 	// blockList is blocks in name order, for registering them in a
 	// render's inheritance chain without walking the map.
 	blockList []*blockNode
 	extends   *extendsNode
-	partials map[string]*Template
-	awaits   []*awaitNode
+	partials  map[string]*Template
+	awaits    []*awaitNode
 
 	once        *onceInfo // uses of the data, for sequences read once (once.go)
 	onceDecided onceCache
