@@ -165,6 +165,13 @@ func (r *varRef) resolve(s *state) (any, error) {
 	}
 	for i := range r.steps {
 		st := &r.steps[i]
+		if f := st.field.Load(); f != nil && f.kind < fieldAddr && reflect.TypeOf(v) == f.typ {
+			// A text, number or bool field: never a callable or late value.
+			if x, ok := f.get(v); ok {
+				v = x
+				continue
+			}
+		}
 		var found bool
 		v, found, err = s.getAttr(v, st)
 		if err != nil {
