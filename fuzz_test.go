@@ -108,7 +108,7 @@ func FuzzRender(f *testing.F) {
 		f.Add(s)
 	}
 	e := New(fuzzFS)
-	data := fuzzData()
+	data, otherData := fuzzData(), fuzzOtherData()
 	f.Fuzz(func(t *testing.T, src string) {
 		var tmpl *Template
 		var err error
@@ -134,7 +134,36 @@ func FuzzRender(f *testing.F) {
 		if src == "{{ evil }}" && strings.Contains(out, "<") {
 			t.Fatalf("unescaped output %q", out)
 		}
+		// Again, the lookup sites and the pooled state now warm: the
+		// same page, unless the template asks for chance or the clock.
+		if !strings.Contains(src, "random") && !strings.Contains(src, "now") && !strings.Contains(src, "lorem") {
+			var again boundedWriter
+			if err := fuzzRender(t, "Render again", src, len(src), func(ctx context.Context) error {
+				return tmpl.Render(ctx, &again, data)
+			}); err == nil && again.b.String() != out {
+				t.Fatalf("second render differs:\n%q\n%q", out, again.b.String())
+			}
+		}
+		// Other types under the same names, at the same warm sites.
+		var other boundedWriter
+		_ = fuzzRender(t, "Render other types", src, len(src), func(ctx context.Context) error {
+			return tmpl.Render(ctx, &other, otherData)
+		})
 	})
+}
+
+// fuzzOtherData has the names of fuzzData with values of other types.
+func fuzzOtherData() map[string]any {
+	type named struct {
+		FirstName siteColor
+		Greeting  func() string
+		K         *string
+	}
+	k := "<k>"
+	return map[string]any{
+		"evil": &named{FirstName: "<N>"}, "n": "3", "list": &siteOuter{Name: "<s>"},
+		"m": &named{K: &k}, "p": person{FirstName: "<V>"}, "when": nil,
+	}
 }
 
 // FuzzRenderScale parses and renders the input repeated to 16 KiB, within
