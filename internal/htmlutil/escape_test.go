@@ -1,6 +1,9 @@
 package htmlutil
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestEscape(t *testing.T) {
 	for in, want := range map[string]string{
@@ -90,6 +93,38 @@ func TestEscapeEveryByte(t *testing.T) {
 		}
 		if got := Escape(s); got != "a"+w+"b" {
 			t.Errorf("Escape byte %#x: %q", c, got)
+		}
+	}
+}
+
+// TestEscapeWords: the word-at-a-time scan finds every special character
+// at every position of a word, in text of every length up to three words,
+// as the byte-at-a-time definition does.
+func TestEscapeWords(t *testing.T) {
+	ref := func(s string) string {
+		var out []byte
+		for i := 0; i < len(s); i++ {
+			if k := escapeOf[s[i]]; k != 0 {
+				out = append(out, escapes[k]...)
+			} else {
+				out = append(out, s[i])
+			}
+		}
+		return string(out)
+	}
+	for n := 0; n <= 24; n++ {
+		for pos := 0; pos < n; pos++ {
+			for c := 0; c < 256; c++ {
+				b := []byte(strings.Repeat("x", n))
+				b[pos] = byte(c)
+				if pos+1 < n {
+					b[pos+1] = byte(255 - c) // neighbours that borrow
+				}
+				s := string(b)
+				if got, want := string(AppendEscape(nil, s)), ref(s); got != want {
+					t.Fatalf("%q: %q, want %q", s, got, want)
+				}
+			}
 		}
 	}
 }
