@@ -28,16 +28,16 @@ func TestAppendFormsAgree(t *testing.T) {
 		"", "plain", "Mixed Case & <b>", "straße ǅ ß ﬁ", "İstanbul", "ÀÉÎ õü",
 		"  lots   of\twhite\nspace  ", "one two three four five six seven eight nine ten",
 		"ends with … already …", "\u00a0nbsp\u2003em\u3000space", "\xff\xfebad utf8",
-		"a'b\"c",
+		"a'b\"c", "don't stop 1st 2ND o'NEIL it's x'Y 3rd42nd", "ALL CAPS and_under-score",
 	}
 	floats := []float64{0, -0.0, 1.005, 18.125, -1.5, 1234567.891, 1e300, 1e-20,
 		math.Inf(1), math.Inf(-1), math.NaN(), 0.0004, -0.0004, 100}
 	args := []string{"", `:"2"`, `:"-2"`, `:"0"`, `:"3g"`, `:"2u"`, `:"-3gu"`, `:"x"`,
-		`:"8"`, `:"1"`, `:"-1"`, `:0`, `:3`, `:"99999999"`}
+		`:"8"`, `:"1"`, `:"-1"`, `:0`, `:3`, `:-5`, `:9223372036854775807`, `:"99999999"`}
 	var exprs []string
-	for _, f := range []string{"upper", "lower", "truncatewords", "floatformat"} {
+	for _, f := range []string{"upper", "lower", "title", "truncatewords", "floatformat", "add"} {
 		for _, a := range args {
-			if (f == "upper" || f == "lower") != (a == "") || (f == "truncatewords" && a == "") {
+			if (f == "upper" || f == "lower" || f == "title") != (a == "") || ((f == "truncatewords" || f == "add") && a == "") {
 				continue
 			}
 			exprs = append(exprs, "v|"+f+a, "v|safe|"+f+a, `v|default:"D"|`+f+a)
@@ -61,7 +61,8 @@ func TestAppendFormsAgree(t *testing.T) {
 	for _, f := range floats {
 		values = append(values, f, &appendFields{F: f})
 	}
-	values = append(values, 7, true, nil, []string{"a", "b"}, &appendFields{L: []string{"x"}})
+	values = append(values, 7, -3, 1<<62, true, nil, []string{"a", "b"}, &appendFields{L: []string{"x"}},
+		&appendFields{I: 41}, &appendFields{I: 1<<63 - 1})
 	check := func(name string, data map[string]any, field string) {
 		t.Helper()
 		tmpl, err := e.Template(name)
@@ -87,7 +88,7 @@ func TestAppendFormsAgree(t *testing.T) {
 			check(name, map[string]any{"v": v}, "")
 			if f, ok := v.(*appendFields); ok {
 				// The fields themselves, reached through a lookup (pointers).
-				for _, fv := range []string{"S", "F", "L", "Nil"} {
+				for _, fv := range []string{"S", "F", "I", "L", "Nil"} {
 					src := strings.ReplaceAll(page, "v|", "w."+fv+"|")
 					fe := New(fstest.MapFS{"p.html": {Data: []byte(src)}})
 					tmpl, err := fe.Template("p.html")
@@ -99,7 +100,7 @@ func TestAppendFormsAgree(t *testing.T) {
 						t.Fatal(err)
 					}
 					// The same as the field's value given as a value.
-					plain := map[string]any{"S": f.S, "F": f.F, "L": f.L, "Nil": nil}[fv]
+					plain := map[string]any{"S": f.S, "F": f.F, "I": f.I, "L": f.L, "Nil": nil}[fv]
 					ptmpl, _ := e.Template(name)
 					want, err := ptmpl.RenderString(context.Background(), map[string]any{"v": plain})
 					if err != nil {

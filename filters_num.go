@@ -2,6 +2,7 @@ package runnel
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 // init registers the number, date and logic filters.
 func init() {
 	registerFilter("add", argRequired, false, filterAdd)
+	appendingFilter("add", addApp)
 	registerFilter("divisibleby", argRequired, false, filterDivisibleby)
 	registerFilter("get_digit", argRequired, false, filterGetDigit)
 	registerFilter("floatformat", argOptional, true, filterFloatformat)
@@ -67,6 +69,33 @@ func filterAdd(s *state, in, arg any) (any, error) {
 		return r, nil
 	}
 	return "", nil
+}
+
+// addApp is add of two ints (an int field and a literal, say) appended to
+// b, where {{ }} would write the sum as it is (not grouped by
+// USE_THOUSAND_SEPARATOR).
+func addApp(s *state, b []byte, in, arg any) ([]byte, bool, bool, error) {
+	var a int
+	switch x := in.(type) {
+	case int:
+		a = x
+	case *int:
+		if x == nil {
+			return b, false, false, nil
+		}
+		a = *x
+	default:
+		return b, false, false, nil
+	}
+	n, ok := arg.(int)
+	if !ok || s.groupsInts() {
+		return b, false, false, nil
+	}
+	sum := a + n
+	if (sum > a) != (n > 0) && n != 0 {
+		return b, false, false, nil // beyond int: the general form's float
+	}
+	return strconv.AppendInt(b, int64(sum), 10), true, true, nil
 }
 
 // addSize fails when a + b, of two texts or two lists, would be larger

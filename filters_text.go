@@ -47,6 +47,7 @@ func init() {
 	appendingFilter("upper", textApp(pystr.AppendUpper))
 	appendingFilter("lower", textApp(pystr.AppendLower))
 	appendingFilter("truncatewords", truncatewordsApp)
+	appendingFilter("title", titleApp)
 	registerFilter("urlencode", argOptional, false, filterUrlencode)
 	registerFilter("wordcount", argNone, false, filterWordcount)
 	registerFilter("wordwrap", argRequired, true, filterWordwrap)
@@ -281,6 +282,56 @@ func titleText(in string) string {
 		}
 	}
 	return string(rs)
+}
+
+// titleApp is title of ASCII text appended to b (other text takes the
+// general form): Python's str.title, a letter after a lower-case letter
+// and an apostrophe lowered, and a letter after a digit lowered, as
+// titleText does.
+func titleApp(_ *state, b []byte, in, _ any) ([]byte, bool, bool, error) {
+	s, _, ok := textOf(in)
+	if !ok || len(s) > 64<<10 {
+		return b, false, false, nil
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return b, false, false, nil
+		}
+	}
+	start := len(b)
+	cased := false // the previous character is a letter
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			if !cased {
+				c -= 'a' - 'A'
+			}
+			cased = true
+		case 'A' <= c && c <= 'Z':
+			if cased {
+				c += 'a' - 'A'
+			}
+			cased = true
+		default:
+			cased = false
+		}
+		b = append(b, c)
+	}
+	t := b[start:]
+	for i := 0; i+2 < len(t); i++ {
+		if 'a' <= t[i] && t[i] <= 'z' && t[i+1] == '\'' && 'A' <= t[i+2] && t[i+2] <= 'Z' {
+			t[i+2] += 'a' - 'A'
+			i += 2
+		}
+	}
+	for i := 0; i+1 < len(t); i++ {
+		if '0' <= t[i] && t[i] <= '9' && 'A' <= t[i+1] && t[i+1] <= 'Z' {
+			t[i+1] += 'a' - 'A'
+			i++
+		}
+	}
+	return b, false, true, nil
 }
 
 // truncLen converts the argument of the truncation filters; ok is false when

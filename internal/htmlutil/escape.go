@@ -45,7 +45,7 @@ func load8(s string, i int) uint64 {
 }
 
 // special8 reports whether one of the eight bytes of x is an HTML special
-// character: '"' (0x22); '&' or '\'' (0x26, 0x27: 0x27 with the low bit
+// character: '"' (0x22); '&' or '\” (0x26, 0x27: 0x27 with the low bit
 // set); '<' or '>' (0x3C, 0x3E: 0x3E with bit 1 set). A byte is found by
 // XOR-ing it to zero and testing for a zero byte, exactly (a borrow can
 // only mark a byte after a true zero).
