@@ -270,7 +270,12 @@ func (c *compiler) compileNodes(in []syntax.Node, top bool) ([]node, error) {
 			if err != nil {
 				return nil, c.wrap(n.Pos, err)
 			}
-			out = append(out, &varNode{pos: n.Pos, expr: fe})
+			vn := &varNode{pos: n.Pos, expr: fe}
+			if v := fe.v; v != nil && len(fe.filters) == 0 && v.name == "forloop" && len(v.steps) == 1 {
+				vn.counter0 = v.steps[0].key == "counter0"
+				vn.counter = vn.counter0 || v.steps[0].key == "counter"
+			}
+			out = append(out, vn)
 		case *syntax.TagNode:
 			if n.Name == "extends" {
 				if err := c.checkExtends(n, top, nontext); err != nil {

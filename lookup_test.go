@@ -180,3 +180,30 @@ func TestFieldDisplayedAsValue(t *testing.T) {
 		}
 	}
 }
+
+// TestLoopCounterWritten: {{ forloop.counter }} and {{ forloop.counter0 }},
+// written without making a value, display as the counter's value does
+// (grouped under USE_THOUSAND_SEPARATOR),
+// and a forloop of the data outside a loop is the data's.
+func TestLoopCounterWritten(t *testing.T) {
+	src := `{% for x in l %}{% if forloop.last %}{{ forloop.counter }} {{ forloop.counter0 }} {% with c=forloop.counter %}{{ c }}{% endwith %}{% endif %}{% endfor %}|{{ forloop.counter }}`
+	for _, c := range []struct {
+		opts []Option
+		want string
+	}{
+		{nil, `1234 1233 1234|data`},
+		{[]Option{WithSettings(Settings{UseThousandSeparator: true})}, `1,234 1,233 1,234|data`},
+	} {
+		e := New(fstest.MapFS{"t.html": {Data: []byte(src)}}, c.opts...)
+		tmpl, err := e.Template("t.html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := tmpl.RenderString(context.Background(), map[string]any{
+			"l": make([]int, 1234), "forloop": map[string]any{"counter": "data"},
+		})
+		if err != nil || got != c.want {
+			t.Errorf("%q, %v; want %q", got, err, c.want)
+		}
+	}
+}

@@ -344,9 +344,24 @@ func (bodyEndNode) render(s *state) error {
 type varNode struct {
 	pos  syntax.Pos
 	expr *filterExpr
+	// counter marks {{ forloop.counter }} and {{ forloop.counter0 }}
+	// (counter0), written without boxing the number.
+	counter, counter0 bool
 }
 
 func (n *varNode) render(s *state) error {
+	if n.counter {
+		if v, ok := s.lookupRoot("forloop", &n.expr.v.root); ok {
+			if l, ok := v.(*forLoop); ok {
+				if n.counter0 {
+					s.writeInt(l.counter0)
+				} else {
+					s.writeInt(l.counter0 + 1)
+				}
+				return nil
+			}
+		}
+	}
 	if n.expr.appLast {
 		if err := s.writeFiltered(n.expr); err != nil {
 			return s.wrapErr(n.pos, err)
@@ -385,11 +400,7 @@ func (s *state) writeValue(v any) {
 		s.out.WriteString(string(x))
 		return
 	case int:
-		if s.groupsInts() {
-			s.out.WriteString(s.localizeInt(strconv.Itoa(x)))
-			return
-		}
-		s.out.writeInt(int64(x))
+		s.writeInt(x)
 		return
 	case *int:
 		if x != nil {
@@ -463,6 +474,16 @@ func (s *state) writeValue(v any) {
 		return
 	}
 	s.writeText(str)
+}
+
+// writeInt writes an int as Django displays it: grouped when
+// USE_THOUSAND_SEPARATOR says so.
+func (s *state) writeInt(x int) {
+	if s.groupsInts() {
+		s.out.WriteString(s.localizeInt(strconv.Itoa(x)))
+		return
+	}
+	s.out.writeInt(int64(x))
 }
 
 // writeFloat writes a float as Django displays it: localized, positional
