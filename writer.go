@@ -259,5 +259,9 @@ func (o *output) writeEscaped(s string) {
 		o.writeSlow(s, true)
 		return
 	}
+	if len(s) < 16 {
+		o.buf = htmlutil.AppendEscapeShort(o.buf, s)
+		return
+	}
 	o.buf = htmlutil.AppendEscape(o.buf, s)
 }

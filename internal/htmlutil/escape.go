@@ -10,9 +10,31 @@ var escapes = [6]string{"", "&lt;", "&gt;", "&amp;", "&quot;", "&#x27;"}
 
 // AppendEscape appends s to b with the HTML special characters escaped as
 // Django's escape() does (&, <, >, " and ' become &amp; &lt; &gt; &quot;
-// &#x27;). It copies runs of safe bytes in one append, and finds them
-// eight bytes at a time.
+// &#x27;). It copies runs of safe bytes in one append; in longer text it
+// finds them eight bytes at a time.
 func AppendEscape(b []byte, s string) []byte {
+	if len(s) >= 16 {
+		return appendEscapeWords(b, s)
+	}
+	return AppendEscapeShort(b, s)
+}
+
+// AppendEscapeShort is AppendEscape a byte at a time: the fastest for the
+// short values most pages are made of, and small enough to be inlined.
+func AppendEscapeShort(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if k := escapeOf[s[i]]; k != 0 {
+			b = append(b, s[last:i]...)
+			b = append(b, escapes[k]...)
+			last = i + 1
+		}
+	}
+	return append(b, s[last:]...)
+}
+
+// appendEscapeWords is AppendEscape scanning eight bytes at a time.
+func appendEscapeWords(b []byte, s string) []byte {
 	last, i := 0, 0
 	for ; i+8 <= len(s); i += 8 {
 		if !special8(load8(s, i)) {
