@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/runnelhq/runnel/syntax"
@@ -63,6 +64,9 @@ type Engine struct {
 	noFlushWarned   sync.Map
 
 	mu sync.RWMutex
+	// gen counts the Resets: a template a node found for a constant name
+	// (foundTemplate) stands while gen has not moved.
+	gen atomic.Uint64
 	// cache holds the template found by name (and skipped origins), as
 	// *cacheEntry: read on every include and extends, so read without a
 	// lock.

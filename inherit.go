@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/runnelhq/runnel/internal/pystr"
 
@@ -216,6 +217,9 @@ type extendsNode struct {
 	pos    syntax.Pos
 	parent *filterExpr
 	name   string // constant parent name, resolved relative to the child
+	// found is the parent found for name when the chain is this
+	// template alone (the leaf of its chain).
+	found atomic.Pointer[foundTemplate]
 }
 
 func compileExtends(c *compiler, t *syntax.TagNode) (node, error) {
@@ -332,6 +336,8 @@ func (n *extendsNode) render(s *state) error {
 	if n.parent == nil {
 		if k := len(bc.chain); k < len(s.preluded) && slices.Equal(bc.chain, s.preluded[:k]) {
 			parent = s.preluded[k] // found by the prelude, for the same chain
+		} else if len(bc.chain) == 1 && bc.chain[0] == s.tmpl {
+			parent, err = s.eng.foundBy(&n.found, func() (*Template, error) { return s.eng.extendsParent(n.name, bc.chain) })
 		} else {
 			parent, err = s.eng.extendsParent(n.name, bc.chain)
 		}
@@ -365,6 +371,7 @@ type includeNode struct {
 	names    []string
 	exprs    []*filterExpr
 	isolated bool
+	found    atomic.Pointer[foundTemplate] // the template found for name
 }
 
 func compileInclude(c *compiler, t *syntax.TagNode) (node, error) {
@@ -412,7 +419,7 @@ func (n *includeNode) render(s *state) error {
 	var t *Template
 	var err error
 	if n.tmpl == nil {
-		t, err = s.eng.Template(n.name)
+		t, err = s.eng.foundBy(&n.found, func() (*Template, error) { return s.eng.Template(n.name) })
 	} else {
 		var v any
 		if v, err = n.tmpl.resolve(s, false); err == nil {

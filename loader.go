@@ -7,6 +7,7 @@ import (
 	"path"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -171,9 +172,35 @@ func (e *Engine) Loaders() []Loader { return append([]Loader(nil), e.loaders...)
 // next use. Templates already fetched stay usable.
 func (e *Engine) Reset() {
 	e.mu.Lock()
+	e.gen.Add(1)
 	e.cache.Clear()
 	clear(e.compiled)
 	e.mu.Unlock()
+}
+
+// foundTemplate is the template an include or extends of a constant name
+// found, kept on the node until the engine's cache is reset.
+type foundTemplate struct {
+	gen uint64
+	t   *Template
+}
+
+// foundBy returns the template find finds, remembering it in c until the
+// engine is reset (not in development mode, where every render searches
+// again; a template that is not found is searched for again each time).
+func (e *Engine) foundBy(c *atomic.Pointer[foundTemplate], find func() (*Template, error)) (*Template, error) {
+	if e.dev {
+		return find()
+	}
+	gen := e.gen.Load()
+	if f := c.Load(); f != nil && f.gen == gen {
+		return f.t, nil
+	}
+	t, err := find()
+	if err == nil {
+		c.Store(&foundTemplate{gen: gen, t: t})
+	}
+	return t, err
 }
 
 // originKey identifies a compiled template: its origin and the name it was

@@ -409,3 +409,41 @@ func TestIncludeListTried(t *testing.T) {
 		t.Fatalf("got %v (%+v)", err, nf)
 	}
 }
+
+// TestResetForgetsFoundTemplates: an include or extends of a constant name
+// keeps the template it found until Engine.Reset; in development mode it
+// searches on every render.
+func TestResetForgetsFoundTemplates(t *testing.T) {
+	fsys := fstest.MapFS{
+		"page.html": {Data: []byte(`{% extends "base.html" %}{% block b %}{% include "inc.html" %}{% endblock %}`)},
+		"base.html": {Data: []byte(`base1[{% block b %}{% endblock %}]`)},
+		"inc.html":  {Data: []byte(`inc1`)},
+	}
+	e := New(fsys)
+	if got := mustRender(t, e, "page.html", nil); got != "base1[inc1]" {
+		t.Fatalf("first render: %q", got)
+	}
+	fsys["base.html"] = &fstest.MapFile{Data: []byte(`base2[{% block b %}{% endblock %}]`)}
+	fsys["inc.html"] = &fstest.MapFile{Data: []byte(`inc2`)}
+	if got := mustRender(t, e, "page.html", nil); got != "base1[inc1]" {
+		t.Fatalf("cached render: %q", got)
+	}
+	held, err := e.Template("page.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Reset()
+	if got := mustRender(t, e, "page.html", nil); got != "base2[inc2]" {
+		t.Fatalf("after Reset: %q", got)
+	}
+	// A template fetched before the Reset finds the new ones too.
+	if got, err := held.RenderString(context.Background(), nil); err != nil || got != "base2[inc2]" {
+		t.Fatalf("held template after Reset: %q, %v", got, err)
+	}
+	dev := New(fsys, WithDevMode())
+	mustRender(t, dev, "page.html", nil)
+	fsys["inc.html"] = &fstest.MapFile{Data: []byte(`inc3`)}
+	if got := mustRender(t, dev, "page.html", nil); got != "base2[inc3]" {
+		t.Fatalf("development mode: %q", got)
+	}
+}
