@@ -368,6 +368,22 @@ func (n *varNode) render(s *state) error {
 		}
 		return nil
 	}
+	if fe := n.expr; len(fe.filters) == 0 && fe.v != nil {
+		// {{ name.attr }}, without the filter machinery.
+		v, err := fe.v.resolve(s)
+		if err != nil {
+			return s.wrapErr(n.pos, err)
+		}
+		if isUndefined(v) {
+			if v, _, err = fe.undefinedValue(s, false); err != nil {
+				return s.wrapErr(n.pos, err)
+			}
+		} else if v, err = s.settle(v); err != nil {
+			return s.wrapErr(n.pos, err)
+		}
+		s.writeValue(v)
+		return nil
+	}
 	v, err := n.expr.resolve(s, false)
 	if err != nil {
 		return s.wrapErr(n.pos, err)
@@ -645,19 +661,8 @@ func (fe *filterExpr) resolveN(s *state, ignore bool, n int) (obj any, early boo
 			return nil, true, err
 		}
 		if isUndefined(v) {
-			if s.eng.strict && !fe.defaulted {
-				return nil, true, undefinedVariable(fe.v.src)
-			}
-			if ignore {
-				obj = nil
-			} else {
-				if s.eng.stringIfInvalid != "" {
-					return s.eng.invalid(fe.v.src), true, nil
-				}
-				if len(fe.filters) == 0 {
-					return undefined, true, nil
-				}
-				obj = ""
+			if obj, early, err = fe.undefinedValue(s, ignore); early {
+				return obj, early, err
 			}
 		} else {
 			obj = v
@@ -669,6 +674,23 @@ func (fe *filterExpr) resolveN(s *state, ignore bool, n int) (obj any, early boo
 		}
 	}
 	return obj, false, nil
+}
+
+// undefinedValue is what an expression's undefined operand becomes: an
+// error in strict mode, string_if_invalid (early: no filters apply), else
+// undefined without filters, "" for filters, nil when ignored.
+func (fe *filterExpr) undefinedValue(s *state, ignore bool) (obj any, early bool, err error) {
+	switch {
+	case s.eng.strict && !fe.defaulted:
+		return nil, true, undefinedVariable(fe.v.src)
+	case ignore:
+		return nil, false, nil
+	case s.eng.stringIfInvalid != "":
+		return s.eng.invalid(fe.v.src), true, nil
+	case len(fe.filters) == 0:
+		return undefined, true, nil
+	}
+	return "", false, nil
 }
 
 // filterArg resolves a filter call's argument (nil if it has none).
