@@ -71,20 +71,26 @@ func filterAdd(s *state, in, arg any) (any, error) {
 	return "", nil
 }
 
+// valueOrField returns in as a T, given a T or (a field) a non-nil *T.
+func valueOrField[T any](in any) (T, bool) {
+	switch x := in.(type) {
+	case T:
+		return x, true
+	case *T:
+		if x != nil {
+			return *x, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
 // addApp is add of two ints (an int field and a literal, say) appended to
 // b, where {{ }} would write the sum as it is (not grouped by
 // USE_THOUSAND_SEPARATOR).
 func addApp(s *state, b []byte, in, arg any) ([]byte, bool, bool, error) {
-	var a int
-	switch x := in.(type) {
-	case int:
-		a = x
-	case *int:
-		if x == nil {
-			return b, false, false, nil
-		}
-		a = *x
-	default:
+	a, ok := valueOrField[int](in)
+	if !ok {
 		return b, false, false, nil
 	}
 	n, ok := arg.(int)
@@ -250,16 +256,8 @@ func filterFloatformat(s *state, in, arg any) (any, error) {
 
 // floatformatApp is floatformat of a float or int field, appended to b.
 func floatformatApp(s *state, b []byte, in, arg any) ([]byte, bool, bool, error) {
-	var f float64
-	switch x := in.(type) {
-	case float64:
-		f = x
-	case *float64:
-		if x == nil {
-			return b, false, false, nil
-		}
-		f = *x
-	default:
+	f, ok := valueOrField[float64](in)
+	if !ok {
 		return b, false, false, nil
 	}
 	a := argStr(arg)

@@ -177,34 +177,24 @@ func ExpandTabs(s string) string {
 
 // AppendUpper appends Upper(s) to b, without building a string when s is
 // ASCII.
-func AppendUpper(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return append(b, Upper(s)...)
-		}
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return b
-}
+func AppendUpper(b []byte, s string) []byte { return appendCase(b, s, 'a', Upper) }
 
 // AppendLower appends Lower(s) to b, without building a string when s is
 // ASCII.
-func AppendLower(b []byte, s string) []byte {
+func AppendLower(b []byte, s string) []byte { return appendCase(b, s, 'A', Lower) }
+
+// appendCase appends s with the ASCII letters from first to first+25
+// switched to the other case, or, for text that is not ASCII, full(s).
+func appendCase(b []byte, s string, first byte, full func(string) string) []byte {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return append(b, Lower(s)...)
+			return append(b, full(s)...)
 		}
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+		if first <= c && c <= first+25 {
+			c ^= 0x20 // a ↔ A
 		}
 		b = append(b, c)
 	}
