@@ -240,17 +240,7 @@ func (d Decimal) MarshalJSON() ([]byte, error) {
 }
 
 // decimalOf returns v as a Decimal when it is one (or a pointer to one).
-func decimalOf(v any) (Decimal, bool) {
-	switch x := v.(type) {
-	case Decimal:
-		return x, true
-	case *Decimal:
-		if x != nil {
-			return *x, true
-		}
-	}
-	return Decimal{}, false
-}
+func decimalOf(v any) (Decimal, bool) { return valueOrField[Decimal](v) }
 
 // exactRat returns a number value as an exact fraction: a Decimal, an
 // integer, or a float (exactly the float's value, as Python compares a
