@@ -30,7 +30,7 @@ func TestAppendFormsAgree(t *testing.T) {
 		"ends with … already …", "\u00a0nbsp\u2003em\u3000space", "\xff\xfebad utf8",
 		"a'b\"c", "don't stop 1st 2ND o'NEIL it's x'Y 3rd42nd", "ALL CAPS and_under-score",
 	}
-	floats := []float64{0, -0.0, 1.005, 18.125, -1.5, 1234567.891, 1e300, 1e-20,
+	floats := []float64{0, math.Copysign(0, -1), 1.005, 18.125, -1.5, 1234567.891, 1e300, 1e-20,
 		math.Inf(1), math.Inf(-1), math.NaN(), 0.0004, -0.0004, 100}
 	args := []string{"", `:"2"`, `:"-2"`, `:"0"`, `:"3g"`, `:"2u"`, `:"-3gu"`, `:"x"`,
 		`:"8"`, `:"1"`, `:"-1"`, `:0`, `:3`, `:-5`, `:9223372036854775807`, `:"99999999"`}
