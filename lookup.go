@@ -165,15 +165,18 @@ func (r *varRef) resolve(s *state) (any, error) {
 	}
 	for i := range r.steps {
 		st := &r.steps[i]
-		if f := st.field.Load(); f != nil && f.kind < fieldAddr && reflect.TypeOf(v) == f.typ {
-			// A text, number or bool field: never a callable or late value.
-			if x, ok := f.get(v); ok {
-				v = x
-				continue
+		var found bool
+		if f := st.field.Load(); f != nil && reflect.TypeOf(v) == f.typ {
+			var x any
+			if x, found = f.get(v); found {
+				if v = x; f.kind < fieldAddr {
+					continue // a text, number or bool field: never a callable or late value
+				}
 			}
 		}
-		var found bool
-		v, found, err = s.getAttr(v, st)
+		if !found {
+			v, found, err = s.lookupAttr(v, st)
+		}
 		if err != nil {
 			return s.failedLookup(err)
 		}
@@ -467,6 +470,12 @@ func (s *state) getAttr(v any, st *lookupStep) (any, bool, error) {
 			return r, true, nil
 		}
 	}
+	return s.lookupAttr(v, st)
+}
+
+// lookupAttr is getAttr without the site's fast path (which the caller
+// has tried).
+func (s *state) lookupAttr(v any, st *lookupStep) (any, bool, error) {
 	switch x := v.(type) {
 	case map[string]any:
 		if r, ok := x[st.key]; ok {
